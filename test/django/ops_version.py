@@ -1,0 +1,3 @@
+import django
+
+OPS = {'version': lambda req: django.get_version()}

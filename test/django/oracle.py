@@ -1,0 +1,85 @@
+"""Ground-truth oracle: runs Debian's real Django (python3-django) on requests from the TS tests.
+
+Reads one JSON document on stdin: a list of requests {"op": name, ...}. Writes a JSON list of
+results in the same order. Each result is {"ok": value} or {"error": "ExceptionClass: message"}.
+Bytes travel as {"$b64": "..."} so that non-UTF-8 data survives the trip.
+
+Ops live in ops_*.py modules beside this file; each exports OPS = {name: function(req)}.
+Run with /usr/bin/python3: the python3 first on PATH cannot see Debian's packages.
+"""
+import base64
+import importlib
+import json
+import os
+import pkgutil
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import django
+from django.conf import settings
+
+settings.configure(
+    SECRET_KEY='oracle-default-secret-key',
+    INSTALLED_APPS=['django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.sessions'],
+    DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}},
+    USE_TZ=True,
+    PASSWORD_HASHERS=[
+        'django.contrib.auth.hashers.PBKDF2PasswordHasher',
+        'django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher',
+        'django.contrib.auth.hashers.Argon2PasswordHasher',
+        'django.contrib.auth.hashers.BCryptSHA256PasswordHasher',
+        'django.contrib.auth.hashers.BCryptPasswordHasher',
+        'django.contrib.auth.hashers.SHA1PasswordHasher',
+        'django.contrib.auth.hashers.MD5PasswordHasher',
+        'django.contrib.auth.hashers.UnsaltedSHA1PasswordHasher',
+        'django.contrib.auth.hashers.UnsaltedMD5PasswordHasher',
+        'django.contrib.auth.hashers.CryptPasswordHasher',
+    ],
+)
+django.setup()
+
+
+def to_wire(value):
+    if isinstance(value, (bytes, bytearray)):
+        return {'$b64': base64.b64encode(bytes(value)).decode('ascii')}
+    if isinstance(value, dict):
+        return {str(k): to_wire(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_wire(v) for v in value]
+    return value
+
+
+def from_wire(value):
+    if isinstance(value, dict):
+        if set(value) == {'$b64'}:
+            return base64.b64decode(value['$b64'])
+        return {k: from_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_wire(v) for v in value]
+    return value
+
+
+def load_ops():
+    ops = {}
+    here = os.path.dirname(os.path.abspath(__file__))
+    for info in pkgutil.iter_modules([here]):
+        if info.name.startswith('ops_'):
+            ops.update(importlib.import_module(info.name).OPS)
+    return ops
+
+
+def main():
+    ops = load_ops()
+    requests = from_wire(json.load(sys.stdin))
+    results = []
+    for req in requests:
+        try:
+            results.append({'ok': to_wire(ops[req['op']](req))})
+        except Exception as exc:  # reported to the test, which decides what it expects
+            results.append({'error': '%s: %s' % (type(exc).__name__, exc)})
+    json.dump(results, sys.stdout)
+
+
+if __name__ == '__main__':
+    main()
