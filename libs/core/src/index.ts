@@ -1,0 +1,24 @@
+/**
+ * @django-bridge/core: Django's storage formats, framework-free. No NestJS import here, so this runs
+ * in Express, Fastify, workers and scripts alike.
+ */
+export * from './errors.js';
+export { DJANGO_VERSIONS, LATEST_DJANGO_VERSION, djangoDefaults, isDjangoVersion, type DjangoVersion, type DjangoVersionDefaults } from './django-version.js';
+
+// Crypto helpers (django.utils.crypto)
+export { saltedHmac, type HmacAlgorithm } from './crypto/salted-hmac.js';
+export { constantTimeCompare } from './crypto/constant-time-compare.js';
+export { getRandomString, RANDOM_STRING_CHARS } from './crypto/random-string.js';
+export { pbkdf2, type Pbkdf2Digest } from './crypto/pbkdf2.js';
+export { type BytesLike } from './crypto/bytes.js';
+
+// django.core.signing
+export * as signing from './signing/index.js';
+export { Signer, TimestampSigner, getCookieSigner, type SignerOptions, type TimestampSignerOptions } from './signing/index.js';
+export { JSONSerializer, type Serializer } from './serializers/serializer.js';
+export { pythonJsonDumps, pythonJsonLoads, pythonFloatRepr } from './serializers/python-json.js';
+
+// Sessions
+export { encodeSessionData, decodeSessionData, DEFAULT_SESSION_SALT, type EncodeSessionDataOptions, type DecodeSessionDataOptions } from './session/session-data.js';
+export { sessionAuthHash, verifySessionAuthHash, type SessionAuthHashStatus, type VerifySessionAuthHashOptions } from './session/session-auth-hash.js';
+export { PhpSessionSerializer, PickleSerializer, resolveSessionSerializer, type SessionSerializerName } from './session/session-serializers.js';
