@@ -20,7 +20,7 @@ export class SerializationError extends DjangoBridgeError {}
 
 /** Session data that could not be verified or decoded (wraps the cause). */
 export class SuspiciousSession extends DjangoBridgeError {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
   }
 }

@@ -108,7 +108,7 @@ export class Signer {
 
 /** Serializer bytes -> "[.]base64url", compressing only when it saves at least two bytes, as Django does. */
 export function encodePayload(obj: unknown, { serializer = JSONSerializer, compress = false }: SignObjectOptions): string {
-  let data = Buffer.from(assertSerializer(serializer).dumps(obj));
+  let data: Buffer = Buffer.from(assertSerializer(serializer).dumps(obj));
   let compressed = false;
   if (compress) {
     const z = zlibCompress(data);
@@ -123,7 +123,7 @@ export function encodePayload(obj: unknown, { serializer = JSONSerializer, compr
 /** Inverse of {@link encodePayload}, with bounded inflation. */
 export function decodePayload(payload: string, { serializer = JSONSerializer, maxDecompressedSize = DEFAULT_MAX_DECOMPRESSED_SIZE }: UnsignObjectOptions): unknown {
   const compressed = payload.startsWith('.');
-  let data = b64UrlDecode(compressed ? payload.slice(1) : payload);
+  let data: Buffer = b64UrlDecode(compressed ? payload.slice(1) : payload);
   if (compressed) data = zlibDecompress(data, maxDecompressedSize);
   try {
     return assertSerializer(serializer).loads(data);

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The test command (`npm test`): installs what the tests need from Debian when it is missing,
+ * type-checks, then runs Jest in native ESM mode and prints a closing "N passed, N failed" line.
+ * Extra arguments go to Jest (e.g. `npm test -- test/interop`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+// Ground truth comes from Debian's Django 3.2 and its optional hashers, and from PHP.
+const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize'];
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function missingPackages() {
+  return DEBIAN_PACKAGES.filter((pkg) => {
+    const q = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+    return !q.stdout?.includes('install ok installed');
+  });
+}
+
+function ensureDebianPackages() {
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`Missing Debian packages: ${missing.join(' ')}. Install them: sudo apt-get install -y ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  console.log(`Installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (run('apt-get', ['update', '-qq'], { env }) !== 0 || run('apt-get', ['install', '-y', '-qq', ...missing], { env }) !== 0) {
+    console.error('apt-get failed; the interop tests cannot run without these packages');
+    process.exit(1);
+  }
+}
+
+ensureDebianPackages();
+
+console.log('Type-checking...');
+if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+mkdirSync('.tmp', { recursive: true });
+const report = '.tmp/jest-report.json';
+const status = run(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
+let summary;
+try {
+  summary = JSON.parse(readFileSync(report, 'utf8'));
+} catch {
+  console.log('0 passed, 1 failed');
+  process.exit(status || 1);
+}
+const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+console.log(`\n${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests} skipped`);
+process.exit(status !== 0 || failed > 0 || summary.numPassedTests === 0 ? 1 : 0);
