@@ -35,7 +35,8 @@ export function verifySessionAuthHash(stored: unknown, passwordHash: string, opt
   const algorithm = options.algorithm ?? 'sha256';
   if (constantTimeCompare(stored, sessionAuthHash(passwordHash, options.secretKey, algorithm))) return 'current';
   if (options.acceptLegacySha1 && constantTimeCompare(stored, sessionAuthHash(passwordHash, options.secretKey, 'sha1'))) return 'current';
-  for (const key of options.fallbackKeys ?? []) {
+  // An empty fallback key would make hashes anyone can compute; never accept one.
+  for (const key of (options.fallbackKeys ?? []).filter((k) => k.length > 0)) {
     if (constantTimeCompare(stored, sessionAuthHash(passwordHash, key, algorithm))) return 'fallback';
   }
   return 'invalid';

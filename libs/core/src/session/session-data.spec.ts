@@ -90,6 +90,7 @@ describe('verifySessionAuthHash', () => {
     expect(verifySessionAuthHash(undefined, pw, { secretKey })).toBe('invalid');
     expect(verifySessionAuthHash('', pw, { secretKey })).toBe('invalid');
     expect(verifySessionAuthHash(42, pw, { secretKey })).toBe('invalid');
+    expect(verifySessionAuthHash(sessionAuthHash(pw, ''), pw, { secretKey, fallbackKeys: [''] })).toBe('invalid');
   });
   it('3.2 legacy sha1 hashes only when accepted', () => {
     const legacy = sessionAuthHash(pw, secretKey, 'sha1');

@@ -94,7 +94,7 @@ function decodeSigned(text: string, serializer: Serializer, options: DecodeSessi
   } catch (err) {
     if (!legacy) throw err;
     // Django 3.2 falls back to the pre-3.1 format on any failure of the signed one.
-    const keys = [options.secretKey, ...(options.fallbackKeys ?? [])];
+    const keys = [options.secretKey, ...(options.fallbackKeys ?? []).filter((k) => k.length > 0)];
     try {
       return legacyDecode(text, keys, options.legacySalt ?? legacySaltFor(salt), serializer);
     } catch {

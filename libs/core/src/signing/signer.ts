@@ -87,7 +87,8 @@ export class Signer {
     if (at < 0) throw new BadSignature(`No "${this.sep}" found in value`);
     const value = signedValue.slice(0, at);
     const sig = signedValue.slice(at + this.sep.length);
-    for (const key of [this.key, ...this.fallbackKeys]) {
+    // Django's `signature(value, key or self.key)` makes an empty fallback key a no-op; skip it too.
+    for (const key of [this.key, ...this.fallbackKeys.filter((k) => k.length > 0)]) {
       if (constantTimeCompare(sig, this.signature(value, key))) return value;
       if (this.legacyAlgorithm && constantTimeCompare(sig, this.signature(value, key, this.legacyAlgorithm))) return value;
     }

@@ -71,6 +71,14 @@ describe('fails closed', () => {
     expect(() => loads(plain.sign('eyJhIjoxfQ:zzzzzzzzzzzz'), { key })).toThrow(BadSignature);
   });
 
+  it('an empty fallback key never verifies anything', () => {
+    const forged = new TimestampSigner({ key: 'x', salt: 'django.core.signing' });
+    // Sign with an empty key by bypassing the constructor check through the key argument.
+    const value = 'eyJhIjoxfQ:1r31eq';
+    const text = `${value}:${forged.signature(value, '')}`;
+    expect(() => loads(text, { key, fallbackKeys: [''] })).toThrow(BadSignature);
+  });
+
   it('refuses bad configuration', () => {
     expect(() => new Signer({ key: '' })).toThrow(ImproperlyConfigured);
     expect(() => new Signer({ key, sep: 'a' })).toThrow(/Unsafe Signer separator/);
