@@ -22,3 +22,6 @@ export { pythonJsonDumps, pythonJsonLoads, pythonFloatRepr } from './serializers
 export { encodeSessionData, decodeSessionData, DEFAULT_SESSION_SALT, type EncodeSessionDataOptions, type DecodeSessionDataOptions } from './session/session-data.js';
 export { sessionAuthHash, verifySessionAuthHash, type SessionAuthHashStatus, type VerifySessionAuthHashOptions } from './session/session-auth-hash.js';
 export { PhpSessionSerializer, PickleSerializer, resolveSessionSerializer, type SessionSerializerName } from './session/session-serializers.js';
+
+// Passwords (django.contrib.auth.hashers)
+export * from './passwords/index.js';

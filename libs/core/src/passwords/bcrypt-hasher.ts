@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import { constantTimeCompare } from '../crypto/constant-time-compare.js';
+import { ImproperlyConfigured, InvalidPasswordHash } from '../errors.js';
+import { assertEncodablePassword, isEncodablePassword, malformed, maskHash, splitMax, tryDecode, type PasswordHasher, type SafeSummary } from './hasher.js';
+import { checkConfiguredFactor, enforceLimit, resolveLimits, type PasswordHashLimits } from './limits.js';
+
+export interface BCryptHasherOptions {
+  /** bcrypt cost (log2 rounds); Django uses 12. */
+  rounds?: number;
+  limits?: Partial<PasswordHashLimits>;
+}
+
+export interface DecodedBCryptHash {
+  algorithm: string;
+  algostr: string;
+  checksum: string;
+  salt: string;
+  workFactor: number;
+  hash: string;
+  [field: string]: string | number | null;
+}
+
+// `$2a$`/`$2b$`/`$2y$`, a two-digit cost, then 22 salt characters (and, in a full hash, 31 more).
+const SALT_RE = /^\$(2[aby])\$([0-9]{2})\$([./A-Za-z0-9]{22})/;
+const MIN_COST = 4;
+const MAX_COST = 31;
+
+/**
+ * `bcrypt_sha256$$2b$12$<salt><checksum>`: bcrypt over lowercase hex SHA-256 of the password, so
+ * long passwords are not cut at 72 bytes (Django's BCryptSHA256PasswordHasher).
+ */
+export class BCryptSHA256PasswordHasher implements PasswordHasher {
+  readonly algorithm: string = 'bcrypt_sha256';
+  /** Pre-hash, or null for plain bcrypt. */
+  protected readonly digest: 'sha256' | null = 'sha256';
+  readonly rounds: number;
+  protected readonly limits: Readonly<PasswordHashLimits>;
+
+  constructor(options: BCryptHasherOptions = {}) {
+    this.limits = resolveLimits(options.limits);
+    this.rounds = options.rounds ?? 12;
+    if (!Number.isInteger(this.rounds) || this.rounds < MIN_COST || this.rounds > MAX_COST) throw new ImproperlyConfigured(`bcrypt rounds must be an integer from 4 to 31, got ${this.rounds}`);
+    checkConfiguredFactor('bcrypt', 'cost', this.rounds, this.limits.bcryptCost, 'bcryptCost');
+  }
+
+  /** `bcrypt.gensalt(rounds)`: a complete `$2b$12$...` salt string (no hashing, so sync is fine). */
+  salt(): string {
+    return bcrypt.genSaltSync(this.rounds, 'b');
+  }
+
+  /** `salt` is a bcrypt salt string such as `$2b$12$abcdefghijklmnopqrstuu` (longer strings: first 29 chars used). */
+  async encode(password: string, salt: string): Promise<string> {
+    assertEncodablePassword(password);
+    const match = SALT_RE.exec(salt);
+    if (!match) throw new InvalidPasswordHash('bcrypt salt must look like $2b$12$ followed by 22 characters of ./A-Za-z0-9');
+    const [, prefix, costText] = match;
+    const cost = Number(costText);
+    if (cost < MIN_COST || cost > MAX_COST) throw new InvalidPasswordHash(`bcrypt cost must be from 4 to 31, got ${cost}`);
+    enforceLimit(this.algorithm, 'cost', cost, this.limits.bcryptCost, 'bcryptCost');
+    let secret: Buffer;
+    if (this.digest) {
+      secret = Buffer.from(createHash(this.digest).update(password, 'utf8').digest('hex'), 'ascii');
+    } else {
+      secret = Buffer.from(password, 'utf8');
+      // Python's bcrypt refuses NUL; a C string would silently cut the password there.
+      if (secret.includes(0)) throw new InvalidPasswordHash('bcrypt cannot hash a password containing NUL bytes');
+    }
+    // Node's bcrypt does not take `$2y$` (same algorithm as `$2b$`); pyca/bcrypt keeps the caller's prefix.
+    const computed = await bcrypt.hash(secret, `$${prefix === '2y' ? '2b' : prefix}$${salt.slice(4, 29)}`);
+    return `${this.algorithm}$$${prefix}${computed.slice(3)}`;
+  }
+
+  decode(encoded: string): DecodedBCryptHash {
+    const parts = splitMax(encoded, '$', 4);
+    if (parts.length !== 5) throw malformed(this.algorithm, 'expected 5 fields');
+    const [algorithm, empty, algostr, workFactorText, data] = parts;
+    if (algorithm !== this.algorithm) throw malformed(this.algorithm, `algorithm is "${algorithm}"`);
+    if (empty !== '' || !/^2[aby]$/.test(algostr) || !/^[0-9]{2}$/.test(workFactorText)) throw malformed(this.algorithm, 'bad bcrypt prefix');
+    if (!/^[./A-Za-z0-9]{53}$/.test(data)) throw malformed(this.algorithm, 'bad salt or checksum');
+    return { algorithm, algostr, checksum: data.slice(22), salt: data.slice(0, 22), workFactor: Number(workFactorText), hash: data.slice(22) };
+  }
+
+  async verify(password: string, encoded: string): Promise<boolean> {
+    const decoded = tryDecode(() => this.decode(encoded));
+    if (!decoded || !isEncodablePassword(password)) return false;
+    if (decoded.workFactor < MIN_COST || decoded.workFactor > MAX_COST) return false;
+    enforceLimit(this.algorithm, 'cost', decoded.workFactor, this.limits.bcryptCost, 'bcryptCost');
+    if (!this.digest && password.includes('\0')) return false;
+    return constantTimeCompare(encoded, await this.encode(password, encoded.slice(this.algorithm.length + 1)));
+  }
+
+  safeSummary(encoded: string): SafeSummary {
+    const d = this.decode(encoded);
+    return { algorithm: d.algorithm, 'work factor': d.workFactor, salt: maskHash(d.salt), checksum: maskHash(d.checksum) };
+  }
+
+  mustUpdate(encoded: string): boolean {
+    const decoded = tryDecode(() => this.decode(encoded));
+    return decoded !== undefined && decoded.workFactor !== this.rounds;
+  }
+
+  /** Each cost step doubles the work: run 2^(rounds - stored) - 1 more hashes at the stored cost. */
+  async hardenRuntime(password: string, encoded: string): Promise<void> {
+    const decoded = tryDecode(() => this.decode(encoded));
+    if (!decoded || !isEncodablePassword(password) || decoded.workFactor < MIN_COST) return;
+    if (!this.digest && password.includes('\0')) return;
+    const salt = encoded.slice(this.algorithm.length + 1, this.algorithm.length + 30);
+    for (let extra = 2 ** (this.rounds - decoded.workFactor) - 1; extra > 0; extra--) await this.encode(password, salt);
+  }
+}
+
+/** `bcrypt$$2b$12$...`: bcrypt on the raw UTF-8 password, cut at 72 bytes (Django's BCryptPasswordHasher). */
+export class BCryptPasswordHasher extends BCryptSHA256PasswordHasher {
+  override readonly algorithm: string = 'bcrypt';
+  protected override readonly digest: 'sha256' | null = null;
+}
