@@ -25,3 +25,6 @@ export { PhpSessionSerializer, PickleSerializer, resolveSessionSerializer, type 
 
 // Passwords (django.contrib.auth.hashers)
 export * from './passwords/index.js';
+
+// CSRF (django.middleware.csrf)
+export * from './csrf/index.js';
