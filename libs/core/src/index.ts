@@ -28,3 +28,7 @@ export * from './passwords/index.js';
 
 // CSRF (django.middleware.csrf)
 export * from './csrf/index.js';
+
+// PHP serialize() and the safe pickle reader (session serializers)
+export { phpSerialize, phpUnserialize, parsePythonBytesLiteral, phpFloatText, type PhpUnserializeOptions } from './serializers/php/index.js';
+export { unpickle, NaiveDateTime, PyDate, type UnpickleOptions } from './serializers/pickle/index.js';
