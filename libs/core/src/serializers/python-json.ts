@@ -1,4 +1,5 @@
 import { SerializationError } from '../errors.js';
+import { shortestDigits } from './float-digits.js';
 
 /**
  * JSON exactly as Python's `json` module writes and reads it with Django's settings
@@ -41,10 +42,7 @@ export function pythonFloatRepr(value: number): string {
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const [mantissa, expText] = Math.abs(value).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exp = Number(expText);
-  const sign = value < 0 ? '-' : '';
+  const { sign, digits, exp } = shortestDigits(value);
   if (exp >= -4 && exp < 16) {
     if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
     const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');

@@ -1,3 +1,5 @@
+import { shortestDigits } from '../float-digits.js';
+
 /**
  * PHP's `serialize()` float text (PHP >= 7.1, serialize_precision = -1): the shortest digits that
  * round-trip, fixed notation unless the decimal exponent is below -4 or above 15, exponent as
@@ -8,10 +10,7 @@ export function phpFloatText(value: number): string {
   if (value === Infinity) return 'INF';
   if (value === -Infinity) return '-INF';
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
-  const [mantissa, expText] = Math.abs(value).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exp = Number(expText);
-  const sign = value < 0 ? '-' : '';
+  const { sign, digits, exp } = shortestDigits(value);
   // php_gcvt with mode 0 and 17 digits: decpt = exp + 1; exponential if decpt < -3 or decpt > 17.
   const decpt = exp + 1;
   if (decpt < -3 || decpt > 17) {
