@@ -15,11 +15,9 @@ export interface DjangoVersionDefaults {
   scryptParallelism: number | null;
   /** Default PASSWORD_HASHERS, by algorithm name, preferred first. */
   passwordHashers: readonly string[];
-  /** Hasher algorithms that exist in that Django (a site may list them in PASSWORD_HASHERS). */
-  availableHashers: readonly string[];
   /** 3.1/3.2 also accept SHA-1 signatures, pre-3.1 sessions and sha1 session auth hashes. */
   acceptsLegacySha1: boolean;
-  /** SECRET_KEY_FALLBACKS exists (4.1+). */
+  /** SECRET_KEY_FALLBACKS exists (4.1+; the session auth hash honours it from 4.1.8). */
   supportsSecretKeyFallbacks: boolean;
   /** CSRF cookie written as the 32-char secret (4.1+) rather than a 64-char masked token. */
   csrfCookieIsSecret: boolean;
@@ -27,18 +25,16 @@ export interface DjangoVersionDefaults {
 
 const DEFAULT_LIST_32 = ['pbkdf2_sha256', 'pbkdf2_sha1', 'argon2', 'bcrypt_sha256'];
 const DEFAULT_LIST_40 = ['pbkdf2_sha256', 'pbkdf2_sha1', 'argon2', 'bcrypt_sha256', 'scrypt'];
-const LEGACY = ['sha1', 'md5', 'unsalted_sha1', 'unsalted_md5'];
-const BASE = ['pbkdf2_sha256', 'pbkdf2_sha1', 'argon2', 'bcrypt_sha256', 'bcrypt'];
 
 const TABLE: Record<DjangoVersion, DjangoVersionDefaults> = {
-  '3.2': { pbkdf2Iterations: 260_000, scryptParallelism: null, passwordHashers: DEFAULT_LIST_32, availableHashers: [...BASE, ...LEGACY, 'crypt'], acceptsLegacySha1: true, supportsSecretKeyFallbacks: false, csrfCookieIsSecret: false },
-  '4.0': { pbkdf2Iterations: 320_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, availableHashers: [...BASE, 'scrypt', ...LEGACY, 'crypt'], acceptsLegacySha1: false, supportsSecretKeyFallbacks: false, csrfCookieIsSecret: false },
-  '4.1': { pbkdf2Iterations: 390_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, availableHashers: [...BASE, 'scrypt', ...LEGACY, 'crypt'], acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
-  '4.2': { pbkdf2Iterations: 600_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, availableHashers: [...BASE, 'scrypt', ...LEGACY, 'crypt'], acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
-  '5.0': { pbkdf2Iterations: 720_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, availableHashers: [...BASE, 'scrypt', ...LEGACY], acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
-  '5.1': { pbkdf2Iterations: 870_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, availableHashers: [...BASE, 'scrypt', 'md5'], acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
-  '5.2': { pbkdf2Iterations: 1_000_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, availableHashers: [...BASE, 'scrypt', 'md5'], acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
-  '6.0': { pbkdf2Iterations: 1_200_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, availableHashers: [...BASE, 'scrypt', 'md5'], acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
+  '3.2': { pbkdf2Iterations: 260_000, scryptParallelism: null, passwordHashers: DEFAULT_LIST_32, acceptsLegacySha1: true, supportsSecretKeyFallbacks: false, csrfCookieIsSecret: false },
+  '4.0': { pbkdf2Iterations: 320_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: false, csrfCookieIsSecret: false },
+  '4.1': { pbkdf2Iterations: 390_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
+  '4.2': { pbkdf2Iterations: 600_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
+  '5.0': { pbkdf2Iterations: 720_000, scryptParallelism: 1, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
+  '5.1': { pbkdf2Iterations: 870_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
+  '5.2': { pbkdf2Iterations: 1_000_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
+  '6.0': { pbkdf2Iterations: 1_200_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
 };
 
 export function isDjangoVersion(value: unknown): value is DjangoVersion {

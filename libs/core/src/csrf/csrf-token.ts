@@ -1,5 +1,6 @@
 import { constantTimeCompare } from '../crypto/constant-time-compare.js';
 import { getRandomString } from '../crypto/random-string.js';
+import { djangoDefaults, type DjangoVersion } from '../django-version.js';
 import { InvalidCsrfTokenFormat } from '../errors.js';
 import { CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH, REASON_INCORRECT_LENGTH, REASON_INVALID_CHARACTERS } from './csrf-constants.js';
 
@@ -65,13 +66,15 @@ export function csrfSecretFromCookie(cookieValue: unknown): string | null {
 }
 
 /**
- * The value to store in the cookie for a secret: the secret itself (4.1+), or a masked token when
- * Django 3.2/4.0 nodes (or CSRF_COOKIE_MASKED) must read it. Every line accepts both.
+ * The value to store in the cookie for a secret: the secret itself (4.1+), or a masked token as
+ * Django 3.2/4.0 write it (`masked: true`, or `djangoVersion: '3.2' | '4.0'`; CSRF_COOKIE_MASKED on
+ * 4.1/4.2). Every line reads both.
  */
-export function csrfCookieValue(secret: string, options: { masked?: boolean } = {}): string {
+export function csrfCookieValue(secret: string, options: { masked?: boolean; djangoVersion?: DjangoVersion } = {}): string {
   checkCsrfTokenFormat(secret);
   if (secret.length !== CSRF_SECRET_LENGTH) throw new InvalidCsrfTokenFormat(`CSRF secret ${REASON_INCORRECT_LENGTH}`);
-  return options.masked ? maskCipherSecret(secret) : secret;
+  const masked = options.masked ?? (options.djangoVersion ? !djangoDefaults(options.djangoVersion).csrfCookieIsSecret : false);
+  return masked ? maskCipherSecret(secret) : secret;
 }
 
 /**

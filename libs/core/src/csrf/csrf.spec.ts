@@ -31,6 +31,9 @@ describe('tokens', () => {
     expect(csrfSecretFromCookie(undefined)).toBeNull();
     expect(csrfCookieValue(secret)).toBe(secret);
     expect(unmaskCipherToken(csrfCookieValue(secret, { masked: true }))).toBe(secret);
+    expect(csrfCookieValue(secret, { djangoVersion: '3.2' })).toHaveLength(64);
+    expect(csrfCookieValue(secret, { djangoVersion: '4.0' })).toHaveLength(64);
+    expect(csrfCookieValue(secret, { djangoVersion: '4.1' })).toBe(secret);
     expect(() => csrfCookieValue(getCsrfToken(secret))).toThrow(InvalidCsrfTokenFormat);
   });
   it('checkCsrfToken accepts 32/64 on both sides and never throws', () => {

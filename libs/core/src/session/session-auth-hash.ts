@@ -1,4 +1,5 @@
 import { type BytesLike } from '../crypto/bytes.js';
+import { djangoDefaults, type DjangoVersion } from '../django-version.js';
 import { constantTimeCompare } from '../crypto/constant-time-compare.js';
 import { type HmacAlgorithm, saltedHmac } from '../crypto/salted-hmac.js';
 
@@ -20,6 +21,8 @@ export interface VerifySessionAuthHashOptions {
   algorithm?: HmacAlgorithm;
   /** Django 3.1/3.2 also accept the legacy sha1 hash (made with SECRET_KEY) without upgrading it. */
   acceptLegacySha1?: boolean;
+  /** The site's Django line; sets `acceptLegacySha1` (true for 3.2) when that is not given. */
+  djangoVersion?: DjangoVersion;
 }
 
 /**
@@ -34,7 +37,8 @@ export function verifySessionAuthHash(stored: unknown, passwordHash: string, opt
   if (typeof stored !== 'string' || stored.length === 0) return 'invalid';
   const algorithm = options.algorithm ?? 'sha256';
   if (constantTimeCompare(stored, sessionAuthHash(passwordHash, options.secretKey, algorithm))) return 'current';
-  if (options.acceptLegacySha1 && constantTimeCompare(stored, sessionAuthHash(passwordHash, options.secretKey, 'sha1'))) return 'current';
+  const acceptLegacySha1 = options.acceptLegacySha1 ?? (options.djangoVersion ? djangoDefaults(options.djangoVersion).acceptsLegacySha1 : false);
+  if (acceptLegacySha1 && constantTimeCompare(stored, sessionAuthHash(passwordHash, options.secretKey, 'sha1'))) return 'current';
   // An empty fallback key would make hashes anyone can compute; never accept one.
   for (const key of (options.fallbackKeys ?? []).filter((k) => k.length > 0)) {
     if (constantTimeCompare(stored, sessionAuthHash(passwordHash, key, algorithm))) return 'fallback';

@@ -20,6 +20,8 @@ describe('known Django 3.2 outputs (../shared/docs/django-compat.md §4.3, §5.2
     expect(decodeSessionData(legacy, { secretKey, acceptLegacy: true })).toEqual({ foo: 'bar' });
     expect(() => decodeSessionData(legacy, { secretKey })).toThrow(SuspiciousSession);
     expect(() => decodeSessionData(legacy, { secretKey: 'other', acceptLegacy: true })).toThrow(SuspiciousSession);
+    expect(decodeSessionData(legacy, { secretKey, djangoVersion: '3.2' })).toEqual({ foo: 'bar' });
+    expect(() => decodeSessionData(legacy, { secretKey, djangoVersion: '4.0' })).toThrow(SuspiciousSession);
   });
   it('session auth hash', () => {
     const pw = 'pbkdf2_sha256$1000$seasaltseasaltseasalt1$fK1wWGQoUbQaFrvmzab0h0I82ylQ+fbxaq7nmUgjB1I=';
@@ -96,5 +98,7 @@ describe('verifySessionAuthHash', () => {
     const legacy = sessionAuthHash(pw, secretKey, 'sha1');
     expect(verifySessionAuthHash(legacy, pw, { secretKey })).toBe('invalid');
     expect(verifySessionAuthHash(legacy, pw, { secretKey, acceptLegacySha1: true })).toBe('current');
+    expect(verifySessionAuthHash(legacy, pw, { secretKey, djangoVersion: '3.2' })).toBe('current');
+    expect(verifySessionAuthHash(legacy, pw, { secretKey, djangoVersion: '4.2' })).toBe('invalid');
   });
 });

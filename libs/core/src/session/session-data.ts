@@ -1,4 +1,5 @@
 import { type BytesLike } from '../crypto/bytes.js';
+import { djangoDefaults, type DjangoVersion } from '../django-version.js';
 import { type HmacAlgorithm } from '../crypto/salted-hmac.js';
 import { DjangoBridgeError, SuspiciousSession } from '../errors.js';
 import { type Serializer } from '../serializers/serializer.js';
@@ -30,6 +31,8 @@ export interface DecodeSessionDataOptions extends SessionDataCommon {
   fallbackKeys?: readonly BytesLike[];
   /** Also read what only Django 3.1/3.2 read: sha1 signatures and the pre-3.1 format. */
   acceptLegacy?: boolean;
+  /** The site's Django line; sets `acceptLegacy` (true for 3.2) when that is not given. */
+  djangoVersion?: DjangoVersion;
   /** Salt of the pre-3.1 format; derived from `salt` by default. */
   legacySalt?: string;
   /** Longest session text accepted. */
@@ -79,7 +82,8 @@ function decodeSigned(text: string, serializer: Serializer, options: DecodeSessi
   const salt = options.salt ?? DEFAULT_SESSION_SALT;
   const algorithm = options.algorithm ?? 'sha256';
   // Only 3.1/3.2 (sha1 sites included) read sha1 signatures and the pre-3.1 format.
-  const legacy = options.acceptLegacy === true || algorithm === 'sha1';
+  const acceptLegacy = options.acceptLegacy ?? (options.djangoVersion ? djangoDefaults(options.djangoVersion).acceptsLegacySha1 : false);
+  const legacy = acceptLegacy || algorithm === 'sha1';
   try {
     return loads(text, {
       key: options.secretKey,
