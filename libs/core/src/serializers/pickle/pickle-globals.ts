@@ -1,4 +1,5 @@
 import { SerializationError } from '../../errors.js';
+import { assertTimeZone, wallTimeToInstant } from '../../time/time-zone.js';
 import { NaiveDateTime, PyDate } from './python-datetime.js';
 
 /** A global named by GLOBAL/STACK_GLOBAL; only the allow-listed ones below can ever be called. */
@@ -17,26 +18,12 @@ export class TzRef {
   offsetMinutesAt(wall: NaiveDateTime): number {
     if (this.offsetSeconds !== null) return this.offsetSeconds / 60;
     const wallMs = wall.wallClockMs();
-    // Two passes find the instant whose local time is `wall` (earlier offset on ambiguity, like fold=0).
-    const first = zoneOffsetMinutes(this.zone as string, wallMs);
-    return zoneOffsetMinutes(this.zone as string, wallMs - first * 60_000);
+    return (wallMs - wallTimeToInstant(this.zone as string, wallMs)) / 60_000;
   }
 }
 
 class TimedeltaRef {
   constructor(readonly totalSeconds: number) {}
-}
-
-function zoneOffsetMinutes(zone: string, instantMs: number): number {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  } catch {
-    throw new SerializationError(`Unknown time zone "${zone}" in pickle`);
-  }
-  const parts = Object.fromEntries(format.formatToParts(new Date(instantMs)).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((asUtc - Math.floor(instantMs / 1000) * 1000) / 60_000);
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -102,8 +89,11 @@ function makeZoneInfo(args: unknown[]): TzRef {
 }
 
 function checkedZone(zone: string): string {
-  zoneOffsetMinutes(zone, 0); // throws for an unknown zone
-  return zone;
+  try {
+    return assertTimeZone(zone);
+  } catch {
+    throw new SerializationError(`Unknown time zone "${zone}" in pickle`);
+  }
 }
 
 function makeBytesFromText(args: unknown[]): Buffer {
