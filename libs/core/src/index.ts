@@ -32,3 +32,8 @@ export * from './csrf/index.js';
 // PHP serialize() and the safe pickle reader (session serializers)
 export { phpSerialize, phpUnserialize, parsePythonBytesLiteral, phpFloatText, type PhpUnserializeOptions } from './serializers/php/index.js';
 export { unpickle, NaiveDateTime, PyDate, type UnpickleOptions } from './serializers/pickle/index.js';
+export { DjangoSession, SessionInterrupted, DEFAULT_SESSION_COOKIE_AGE, type DjangoSessionOptions } from './session/django-session.js';
+export { type SessionBackend } from './session/session-backend.js';
+export { MemorySessionBackend } from './session/memory-session-backend.js';
+export { newSessionKey, isValidSessionKey, VALID_KEY_CHARS, SESSION_KEY_LENGTH, MIN_SESSION_KEY_LENGTH, MAX_SESSION_KEY_LENGTH } from './session/session-key.js';
+export { assertTimeZone, zoneOffsetMinutes, wallTimeToInstant, instantToWallTime } from './time/time-zone.js';

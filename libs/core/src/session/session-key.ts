@@ -1,0 +1,22 @@
+import { getRandomString } from '../crypto/random-string.js';
+
+/** Django's VALID_KEY_CHARS: keys it creates are 32 characters of a-z0-9. */
+export const VALID_KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const SESSION_KEY_LENGTH = 32;
+/** Django treats shorter keys as no session at all (`_validate_session_key`). */
+export const MIN_SESSION_KEY_LENGTH = 8;
+/** django_session.session_key is varchar(40). */
+export const MAX_SESSION_KEY_LENGTH = 40;
+
+export function newSessionKey(): string {
+  return getRandomString(SESSION_KEY_LENGTH, VALID_KEY_CHARS);
+}
+
+/**
+ * Whether a cookie value can name a session. Django only checks the length; this also refuses
+ * anything outside printable ASCII or longer than the column, so odd input never reaches the database.
+ * `pattern` narrows it further (PHP's session id alphabets, for instance).
+ */
+export function isValidSessionKey(key: unknown, pattern: RegExp = /^[\x21-\x7e]+$/): key is string {
+  return typeof key === 'string' && key.length >= MIN_SESSION_KEY_LENGTH && key.length <= MAX_SESSION_KEY_LENGTH && pattern.test(key);
+}
