@@ -16,6 +16,7 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@django-bridge/core$': '<rootDir>/libs/core/src/index.ts',
+    '^@django-bridge/nest$': '<rootDir>/libs/nest/src/index.ts',
     // Sources use NodeNext-style ".js" specifiers; point them at the .ts files.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,0 +1,71 @@
+import { ImproperlyConfigured } from '@django-bridge/core';
+
+/**
+ * How the site's AUTH_USER_MODEL is stored. Defaults describe `django.contrib.auth.models.User`.
+ * A custom model `accounts.Member` lives in `accounts_member`, with join tables
+ * `accounts_member_groups` / `accounts_member_user_permissions` and FK column `member_id`.
+ */
+export interface UserModelOptions {
+  /** Table name; default `auth_user`. */
+  table?: string;
+  /** Primary key column; default `id`. */
+  pkColumn?: string;
+  /** int (AutoField, default), bigint (BigAutoField) or uuid. */
+  pkType?: 'int' | 'bigint' | 'uuid';
+  /** USERNAME_FIELD column; default `username` (often `email` on custom models). */
+  usernameField?: string;
+  /** is_active column, or null when the model has none (then every user is active). */
+  isActiveColumn?: string | null;
+  /** is_staff column, or null. */
+  isStaffColumn?: string | null;
+  /** is_superuser column, or null (a model without PermissionsMixin). */
+  isSuperuserColumn?: string | null;
+  /** Whether the model has groups and permissions (PermissionsMixin); default true. */
+  permissionsMixin?: boolean;
+  /** Join table user-group; default `<table>_groups`. */
+  groupsTable?: string;
+  /** Join table user-permission; default `<table>_user_permissions`. */
+  permissionsTable?: string;
+  /** FK column in both join tables; default `<model name>_id` (`user_id` for auth_user; set it when the app label has an underscore). */
+  m2mColumn?: string;
+  /** Other columns to load onto the user; default first_name, last_name, email, date_joined for auth_user, none otherwise. */
+  extraColumns?: string[];
+}
+
+export type ResolvedUserModel = Required<Omit<UserModelOptions, 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn'>> & {
+  isActiveColumn: string | null;
+  isStaffColumn: string | null;
+  isSuperuserColumn: string | null;
+};
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function identifier(option: string, value: string): string {
+  if (!IDENTIFIER.test(value)) throw new ImproperlyConfigured(`userModel.${option} "${value}" is not a valid column or table name`);
+  return value;
+}
+
+export function resolveUserModel(options: UserModelOptions = {}): ResolvedUserModel {
+  const table = identifier('table', options.table ?? 'auth_user');
+  const modelName = table === 'auth_user' ? 'user' : table.slice(table.indexOf('_') + 1);
+  const pkType = options.pkType ?? 'int';
+  if (!['int', 'bigint', 'uuid'].includes(pkType)) throw new ImproperlyConfigured(`userModel.pkType must be int, bigint or uuid, got "${pkType}"`);
+  const opt = (name: 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn', fallback: string) => {
+    const value = options[name] === undefined ? fallback : options[name];
+    return value === null ? null : identifier(name, value);
+  };
+  return {
+    table,
+    pkColumn: identifier('pkColumn', options.pkColumn ?? 'id'),
+    pkType,
+    usernameField: identifier('usernameField', options.usernameField ?? 'username'),
+    isActiveColumn: opt('isActiveColumn', 'is_active'),
+    isStaffColumn: opt('isStaffColumn', 'is_staff'),
+    isSuperuserColumn: opt('isSuperuserColumn', 'is_superuser'),
+    permissionsMixin: options.permissionsMixin ?? true,
+    groupsTable: identifier('groupsTable', options.groupsTable ?? `${table}_groups`),
+    permissionsTable: identifier('permissionsTable', options.permissionsTable ?? `${table}_user_permissions`),
+    m2mColumn: identifier('m2mColumn', options.m2mColumn ?? `${modelName}_id`),
+    extraColumns: (options.extraColumns ?? (table === 'auth_user' ? ['first_name', 'last_name', 'email', 'date_joined'] : [])).map((c) => identifier('extraColumns', c)),
+  };
+}
