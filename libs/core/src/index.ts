@@ -37,3 +37,4 @@ export { type SessionBackend } from './session/session-backend.js';
 export { MemorySessionBackend } from './session/memory-session-backend.js';
 export { newSessionKey, isValidSessionKey, VALID_KEY_CHARS, SESSION_KEY_LENGTH, MIN_SESSION_KEY_LENGTH, MAX_SESSION_KEY_LENGTH } from './session/session-key.js';
 export { assertTimeZone, zoneOffsetMinutes, wallTimeToInstant, instantToWallTime } from './time/time-zone.js';
+export { parseCookieHeader, serializeCookie, deleteCookie, httpDate, type CookieOptions } from './http/cookies.js';
