@@ -18,6 +18,8 @@ export interface DjangoSessionOptions extends DecodeSessionDataOptions {
   timeZone?: string;
   /** Current time in milliseconds; injectable for tests. */
   now?: () => number;
+  /** Accepted shape of incoming keys (default: 8-40 printable ASCII characters). */
+  keyPattern?: RegExp;
   /** Called when stored data cannot be decoded (Django logs "Session data corrupted"). */
   onCorrupt?: (error: SuspiciousSession) => void;
 }
@@ -45,7 +47,7 @@ export class DjangoSession {
     sessionKey: string | null | undefined,
     private readonly options: DjangoSessionOptions,
   ) {
-    this.sessionKey = isValidSessionKey(sessionKey) ? sessionKey : null;
+    this.sessionKey = isValidSessionKey(sessionKey, options.keyPattern) ? sessionKey : null;
   }
 
   /** The session key, or null when there is none (no cookie, invalid, expired, flushed). */

@@ -1,0 +1,139 @@
+import { checkPassword, constantTimeCompare, makePassword, sessionAuthHash, verifySessionAuthHash, type DjangoSession } from '@django-bridge/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { BACKEND_SESSION_KEY, DJANGO_BRIDGE_OPTIONS, HASH_SESSION_KEY, SESSION_KEY } from '../django-bridge.constants.js';
+import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
+import { DjangoSessionService } from '../session/django-session.service.js';
+import type { DjangoUser } from '../users/django-user.js';
+import { TypeOrmUserStore } from '../users/typeorm-user.store.js';
+
+/**
+ * Django's `django.contrib.auth` functions against the shared database: get_user (with the session
+ * auth hash check), authenticate (ModelBackend), login, logout, and permissions.
+ */
+@Injectable()
+export class DjangoAuthService {
+  readonly users: TypeOrmUserStore;
+  private readonly permissionCache = new WeakMap<DjangoUser, Promise<Set<string>>>();
+
+  constructor(
+    @Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions,
+    private readonly sessions: DjangoSessionService,
+  ) {
+    this.users = new TypeOrmUserStore(options.dataSource, { userModel: options.userModel, useTz: options.useTz, timeZone: options.timeZone });
+  }
+
+  /** The current hash of a password for `_auth_user_hash`. */
+  sessionAuthHash(user: DjangoUser): string {
+    return sessionAuthHash(user.password, this.options.secretKey);
+  }
+
+  /**
+   * `django.contrib.auth.get_user`: the session's user if the backend is allowed, the user exists
+   * and may log in, and the session auth hash still matches its password (a mismatch flushes the
+   * session, a match under a fallback key re-keys it, as Django 4.1.8+ does).
+   */
+  async userFromSession(session: DjangoSession): Promise<DjangoUser | null> {
+    const userId = this.users.parsePk(session.get(SESSION_KEY));
+    const backend = session.get(BACKEND_SESSION_KEY);
+    if (userId === null || typeof backend !== 'string' || !this.options.authenticationBackends.includes(backend)) return null;
+    const user = await this.users.findById(userId);
+    if (!user || !this.canAuthenticate(user, backend)) return null;
+    const status = verifySessionAuthHash(session.get(HASH_SESSION_KEY), user.password, {
+      secretKey: this.options.secretKey,
+      fallbackKeys: this.options.secretKeyFallbacks,
+      djangoVersion: this.options.djangoVersion,
+    });
+    if (status === 'invalid') {
+      await session.flush();
+      return null;
+    }
+    if (status === 'fallback') {
+      await session.cycleKey();
+      session.set(HASH_SESSION_KEY, this.sessionAuthHash(user));
+    }
+    return user;
+  }
+
+  /** The user of a request (loads its session). */
+  async userFromRequest(req: object): Promise<DjangoUser | null> {
+    return this.userFromSession(await this.sessions.load(req));
+  }
+
+  /** ModelBackend.user_can_authenticate; the AllowAll backends let inactive users in. */
+  canAuthenticate(user: DjangoUser, backend = this.options.authenticationBackends[0]): boolean {
+    return user.isActive || backend.endsWith('.AllowAllUsersModelBackend') || backend.endsWith('.AllowAllUsersRemoteUserBackend');
+  }
+
+  /**
+   * ModelBackend.authenticate: the user if the password is right and the user may log in. An
+   * unknown user still costs one hash, so timing does not reveal who exists; an outdated hash is
+   * upgraded in the database (rehash on login).
+   */
+  async authenticate(username: unknown, password: unknown): Promise<DjangoUser | null> {
+    if (typeof username !== 'string' || typeof password !== 'string') return null;
+    const hashers = this.options.hashers;
+    const user = await this.users.findByUsername(username);
+    if (!user) {
+      await makePassword(password, { hashers });
+      return null;
+    }
+    const ok = await checkPassword(password, user.password, {
+      hashers,
+      setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })),
+    });
+    return ok && this.canAuthenticate(user) ? user : null;
+  }
+
+  /**
+   * `django.contrib.auth.login`: flush a session that belongs to someone else (or to a stale
+   * password), otherwise cycle its key; store the three auth keys; update last_login.
+   */
+  async login(req: object, user: DjangoUser, backend = this.options.authenticationBackends[0]): Promise<void> {
+    const session = await this.sessions.load(req);
+    const hash = this.sessionAuthHash(user);
+    if (session.has(SESSION_KEY)) {
+      const current = this.users.parsePk(session.get(SESSION_KEY));
+      if (String(current) !== String(user.id) || !constantTimeCompare(String(session.get(HASH_SESSION_KEY, '')), hash)) await session.flush();
+    } else {
+      await session.cycleKey();
+    }
+    session.set(SESSION_KEY, String(user.id));
+    session.set(BACKEND_SESSION_KEY, backend);
+    session.set(HASH_SESSION_KEY, hash);
+    (req as { user?: DjangoUser | null }).user = user;
+    await this.users.updateLastLogin(user);
+  }
+
+  /** `django.contrib.auth.logout`: the session is flushed (row deleted, cookie cleared). */
+  async logout(req: object): Promise<void> {
+    const session = await this.sessions.load(req);
+    await session.flush();
+    (req as { user?: DjangoUser | null }).user = null;
+  }
+
+  /** ModelBackend.get_all_permissions, cached per user object. */
+  allPermissions(user: DjangoUser): Promise<Set<string>> {
+    let cached = this.permissionCache.get(user);
+    if (!cached) {
+      cached = this.users.allPermissions(user);
+      this.permissionCache.set(user, cached);
+    }
+    return cached;
+  }
+
+  /** PermissionsMixin.has_perm: an active superuser has every permission, an inactive user none. */
+  async hasPerm(user: DjangoUser, perm: string): Promise<boolean> {
+    if (!user.isActive) return false;
+    if (user.isSuperuser) return true;
+    return (await this.allPermissions(user)).has(perm);
+  }
+
+  async hasPerms(user: DjangoUser, perms: readonly string[]): Promise<boolean> {
+    for (const perm of perms) if (!(await this.hasPerm(user, perm))) return false;
+    return true;
+  }
+
+  groupNames(user: DjangoUser): Promise<string[]> {
+    return this.users.groupNames(user);
+  }
+}

@@ -1,0 +1,17 @@
+/** Injection token of the resolved options. */
+export const DJANGO_BRIDGE_OPTIONS = Symbol('DJANGO_BRIDGE_OPTIONS');
+/** Injection token of the raw options given to forRoot/forRootAsync. */
+export const DJANGO_BRIDGE_RAW_OPTIONS = Symbol('DJANGO_BRIDGE_RAW_OPTIONS');
+
+// Route metadata keys.
+export const IS_PUBLIC_KEY = 'django-bridge:public';
+export const OPTIONAL_AUTH_KEY = 'django-bridge:optional-auth';
+export const REQUIRED_PERMISSIONS_KEY = 'django-bridge:permissions';
+export const REQUIRED_GROUPS_KEY = 'django-bridge:groups';
+export const STAFF_ONLY_KEY = 'django-bridge:staff-only';
+export const SUPERUSER_ONLY_KEY = 'django-bridge:superuser-only';
+
+/** Django's session keys for the logged-in user. */
+export const SESSION_KEY = '_auth_user_id';
+export const BACKEND_SESSION_KEY = '_auth_user_backend';
+export const HASH_SESSION_KEY = '_auth_user_hash';

@@ -1,0 +1,48 @@
+import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DjangoAuthService } from './auth/django-auth.service.js';
+import { DjangoSessionGuard } from './auth/django-session.guard.js';
+import { DJANGO_BRIDGE_OPTIONS, DJANGO_BRIDGE_RAW_OPTIONS } from './django-bridge.constants.js';
+import { resolveBridgeOptions, type DjangoBridgeOptions } from './django-bridge.options.js';
+import { DjangoSessionInterceptor } from './session/django-session.interceptor.js';
+import { DjangoSessionService } from './session/django-session.service.js';
+
+export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  useFactory: (...args: any[]) => DjangoBridgeOptions | Promise<DjangoBridgeOptions>;
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  /** Register the module globally (default true), like ConfigModule's isGlobal. */
+  isGlobal?: boolean;
+}
+
+const SERVICES: Provider[] = [
+  { provide: DJANGO_BRIDGE_OPTIONS, useFactory: (raw: DjangoBridgeOptions) => resolveBridgeOptions(raw), inject: [DJANGO_BRIDGE_RAW_OPTIONS] },
+  DjangoSessionService,
+  DjangoAuthService,
+  DjangoSessionGuard,
+  // Django's SessionMiddleware: load and save the session around every HTTP handler.
+  { provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor },
+];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoAuthService, DjangoSessionGuard];
+
+/** Shares Django's users, sessions and logins with a Nest application. */
+@Module({})
+export class DjangoBridgeModule {
+  static forRoot(options: DjangoBridgeOptions & { isGlobal?: boolean }): DynamicModule {
+    return {
+      module: DjangoBridgeModule,
+      global: options.isGlobal ?? true,
+      providers: [{ provide: DJANGO_BRIDGE_RAW_OPTIONS, useValue: options }, ...SERVICES],
+      exports: EXPORTS,
+    };
+  }
+
+  static forRootAsync(options: DjangoBridgeAsyncOptions): DynamicModule {
+    return {
+      module: DjangoBridgeModule,
+      global: options.isGlobal ?? true,
+      imports: options.imports ?? [],
+      providers: [{ provide: DJANGO_BRIDGE_RAW_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, ...SERVICES],
+      exports: EXPORTS,
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import { assertTimeZone, djangoDefaults, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type SessionSerializerName } from '@django-bridge/core';
+import type { DataSource } from 'typeorm';
+import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from './users/user-model.js';
+
+/**
+ * Options of DjangoBridgeModule. Names are Django's settings in camelCase, so values can be copied
+ * from settings.py (SESSION_COOKIE_AGE -> sessionCookieAge).
+ */
+export interface DjangoBridgeOptions {
+  /** SECRET_KEY of the Django site. Required. */
+  secretKey: string;
+  /** SECRET_KEY_FALLBACKS (Django 4.1+): old keys still accepted, newest first. */
+  secretKeyFallbacks?: string[];
+  /** The Django line the site runs: sets work factors and what legacy data is accepted. Default '6.0'. */
+  djangoVersion?: DjangoVersion;
+  /** The TypeORM DataSource holding Django's tables (inject it with forRootAsync). Required. */
+  dataSource: DataSource;
+  /** SESSION_COOKIE_NAME; default "sessionid" (django-php-bridge sites use "PHPSESSID"). */
+  sessionCookieName?: string;
+  /** SESSION_COOKIE_AGE in seconds; default 1209600 (two weeks). */
+  sessionCookieAge?: number;
+  /** SESSION_COOKIE_DOMAIN; default none (host-only). */
+  sessionCookieDomain?: string | null;
+  /** SESSION_COOKIE_PATH; default "/". */
+  sessionCookiePath?: string;
+  /** SESSION_COOKIE_SECURE; default false. */
+  sessionCookieSecure?: boolean;
+  /** SESSION_COOKIE_HTTPONLY; default true. */
+  sessionCookieHttpOnly?: boolean;
+  /** SESSION_COOKIE_SAMESITE: 'Lax' (default), 'Strict', 'None' or false. */
+  sessionCookieSameSite?: 'Lax' | 'Strict' | 'None' | false;
+  /** SESSION_SAVE_EVERY_REQUEST; default false. */
+  sessionSaveEveryRequest?: boolean;
+  /** SESSION_EXPIRE_AT_BROWSER_CLOSE; default false. */
+  sessionExpireAtBrowserClose?: boolean;
+  /** SESSION_SERIALIZER: 'json' (default), 'php' (django-php-bridge) or 'pickle' (read-only). */
+  sessionSerializer?: SessionSerializerName;
+  /** `__qualname__` of a custom SessionStore class (the signing salt); default "SessionStore". */
+  sessionStoreClass?: string;
+  /** Accepted shape of cookie session keys; default 8-40 printable ASCII characters. */
+  sessionKeyPattern?: RegExp;
+  /** AUTHENTICATION_BACKENDS: `_auth_user_backend` must be one of these. Default ModelBackend. */
+  authenticationBackends?: string[];
+  /** PASSWORD_HASHERS by algorithm name, preferred first; default that of `djangoVersion`. */
+  passwordHashers?: string[];
+  /** USE_TZ: how naive datetime columns are read and written; default true. */
+  useTz?: boolean;
+  /** TIME_ZONE: the zone of naive datetimes when useTz is false; default "UTC". */
+  timeZone?: string;
+  /** The AUTH_USER_MODEL's table and columns; default auth.User. */
+  userModel?: UserModelOptions;
+}
+
+export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'userModel' | 'passwordHashers' | 'sessionKeyPattern'>> {
+  sessionCookieDomain: string | null;
+  sessionKeyPattern: RegExp | undefined;
+  userModel: ResolvedUserModel;
+  hashers: PasswordHashers;
+  /** "django.contrib.sessions." + sessionStoreClass. */
+  sessionSalt: string;
+}
+
+const MODEL_BACKEND = 'django.contrib.auth.backends.ModelBackend';
+
+function fail(option: string, problem: string): never {
+  throw new ImproperlyConfigured(`DjangoBridgeModule option "${option}" ${problem}`);
+}
+
+/** Validates options and fills Django's defaults; an invalid value stops start-up naming the option. */
+export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBridgeOptions {
+  if (!options || typeof options !== 'object') fail('options', 'must be an object');
+  if (typeof options.secretKey !== 'string' || options.secretKey.length === 0) fail('secretKey', 'is required (the Django SECRET_KEY)');
+  const fallbacks = options.secretKeyFallbacks ?? [];
+  if (!Array.isArray(fallbacks) || fallbacks.some((k) => typeof k !== 'string' || k.length === 0)) fail('secretKeyFallbacks', 'must be a list of non-empty strings');
+  const djangoVersion = options.djangoVersion ?? LATEST_DJANGO_VERSION;
+  if (!isDjangoVersion(djangoVersion)) fail('djangoVersion', `"${String(djangoVersion)}" is not one of 3.2, 4.0, 4.1, 4.2, 5.0, 5.1, 5.2, 6.0`);
+  if (fallbacks.length && !djangoDefaults(djangoVersion).supportsSecretKeyFallbacks) fail('secretKeyFallbacks', `is not supported by Django ${djangoVersion} (4.1+)`);
+  const ds = options.dataSource as DataSource | undefined;
+  if (!ds || typeof ds.query !== 'function' || !ds.options) fail('dataSource', 'must be a TypeORM DataSource holding the Django tables');
+  const cookieName = options.sessionCookieName ?? 'sessionid';
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookieName)) fail('sessionCookieName', `"${cookieName}" is not a valid cookie name`);
+  const age = options.sessionCookieAge ?? 1_209_600;
+  if (!Number.isInteger(age) || age <= 0) fail('sessionCookieAge', 'must be a positive number of seconds');
+  const sameSite = options.sessionCookieSameSite ?? 'Lax';
+  if (sameSite !== false && !['Lax', 'Strict', 'None'].includes(sameSite)) fail('sessionCookieSameSite', "must be 'Lax', 'Strict', 'None' or false");
+  const serializer = options.sessionSerializer ?? 'json';
+  if (!['json', 'php', 'pickle'].includes(serializer)) fail('sessionSerializer', "must be 'json', 'php' or 'pickle'");
+  const storeClass = options.sessionStoreClass ?? 'SessionStore';
+  if (!/^[A-Za-z_][\w.<>]*$/.test(storeClass)) fail('sessionStoreClass', 'must be a Python class __qualname__');
+  const backends = options.authenticationBackends ?? [MODEL_BACKEND];
+  if (!Array.isArray(backends) || backends.length === 0 || backends.some((b) => typeof b !== 'string' || !b)) fail('authenticationBackends', 'must be a non-empty list of dotted paths');
+  const timeZone = options.timeZone ?? 'UTC';
+  try {
+    assertTimeZone(timeZone);
+  } catch {
+    fail('timeZone', `"${timeZone}" is not a known IANA time zone`);
+  }
+  let hashers: PasswordHashers;
+  try {
+    hashers = new PasswordHashers({ djangoVersion, hashers: options.passwordHashers });
+  } catch (err) {
+    fail('passwordHashers', (err as Error).message);
+  }
+  let userModel: ResolvedUserModel;
+  try {
+    userModel = resolveUserModel(options.userModel);
+  } catch (err) {
+    fail('userModel', (err as Error).message);
+  }
+  return {
+    secretKey: options.secretKey,
+    secretKeyFallbacks: fallbacks,
+    djangoVersion,
+    dataSource: ds,
+    sessionCookieName: cookieName,
+    sessionCookieAge: age,
+    sessionCookieDomain: options.sessionCookieDomain ?? null,
+    sessionCookiePath: options.sessionCookiePath ?? '/',
+    sessionCookieSecure: options.sessionCookieSecure ?? false,
+    sessionCookieHttpOnly: options.sessionCookieHttpOnly ?? true,
+    sessionCookieSameSite: sameSite,
+    sessionSaveEveryRequest: options.sessionSaveEveryRequest ?? false,
+    sessionExpireAtBrowserClose: options.sessionExpireAtBrowserClose ?? false,
+    sessionSerializer: serializer,
+    sessionStoreClass: storeClass,
+    sessionKeyPattern: options.sessionKeyPattern,
+    authenticationBackends: backends,
+    useTz: options.useTz ?? true,
+    timeZone,
+    userModel,
+    hashers,
+    sessionSalt: `django.contrib.sessions.${storeClass}`,
+  };
+}

@@ -1,0 +1,49 @@
+import { SessionInterrupted } from '@django-bridge/core';
+import { BadRequestException, HttpException, Injectable, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { catchError, concatMap, from, type Observable, switchMap } from 'rxjs';
+import { DjangoSessionService, SessionStoreUnavailable } from './django-session.service.js';
+
+/** Maps session failures to Django's answers: 400 for an interrupted session, 503 for a down store. */
+export function toHttpError(err: unknown): unknown {
+  if (err instanceof SessionInterrupted) return new BadRequestException(err.message);
+  if (err instanceof SessionStoreUnavailable) return new ServiceUnavailableException('Session store unavailable; try again later');
+  return err;
+}
+
+/**
+ * Loads the request's Django session when a session cookie is present, and saves it after the
+ * handler the way Django's SessionMiddleware does (also after 4xx errors, never after a 500).
+ * Registered globally by DjangoBridgeModule.
+ */
+@Injectable()
+export class DjangoSessionInterceptor implements NestInterceptor {
+  constructor(protected readonly sessions: DjangoSessionService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const req = http.getRequest<object>();
+    const res = http.getResponse<object>();
+    const before = this.sessions.cookieKey(req) !== undefined ? this.sessions.load(req).catch((err) => Promise.reject(toHttpError(err))) : Promise.resolve();
+    return from(before).pipe(
+      switchMap(() => next.handle()),
+      concatMap(async (body) => {
+        await this.commit(req, res, 200);
+        return body;
+      }),
+      catchError(async (err: unknown) => {
+        const status = err instanceof HttpException ? err.getStatus() : 500;
+        if (status !== 500 && !(err instanceof ServiceUnavailableException)) await this.commit(req, res, status);
+        throw err;
+      }),
+    );
+  }
+
+  protected async commit(req: object, res: object, status: number): Promise<void> {
+    try {
+      await this.sessions.commit(req, res, status);
+    } catch (err) {
+      throw toHttpError(err);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { DjangoSession, deleteCookie, parseCookieHeader, serializeCookie, SessionInterrupted } from '@django-bridge/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
+import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
+import { appendSetCookie, appendVaryCookie, requestHeader } from '../http/http-adapter.js';
+import { TypeOrmSessionStore } from './typeorm-session.store.js';
+
+/** Thrown (and turned into a 503) when the session table cannot be reached. */
+export class SessionStoreUnavailable extends Error {
+  constructor(override readonly cause: unknown) {
+    super('The session store is unavailable');
+    this.name = 'SessionStoreUnavailable';
+  }
+}
+
+/**
+ * Django's SessionMiddleware for Nest: one DjangoSession per request (loaded when first needed),
+ * and `commit` applies process_response: save when modified (or on every request), never on a 500,
+ * refresh or delete the cookie, add `Vary: Cookie`.
+ */
+@Injectable()
+export class DjangoSessionService {
+  private readonly logger = new Logger('DjangoSession');
+  private readonly sessions = new WeakMap<object, DjangoSession>();
+  readonly store: TypeOrmSessionStore;
+
+  constructor(@Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions) {
+    this.store = new TypeOrmSessionStore(options.dataSource, { useTz: options.useTz, timeZone: options.timeZone });
+  }
+
+  /** The cookie value carried by the request, if any. */
+  cookieKey(req: object): string | undefined {
+    return parseCookieHeader(requestHeader(req, 'cookie'))[this.options.sessionCookieName];
+  }
+
+  /** The request's session object (created on first call, not yet loaded). */
+  forRequest(req: object): DjangoSession {
+    let session = this.sessions.get(req);
+    if (!session) {
+      const o = this.options;
+      session = new DjangoSession(this.cookieKey(req), {
+        backend: this.store,
+        secretKey: o.secretKey,
+        fallbackKeys: o.secretKeyFallbacks,
+        serializer: o.sessionSerializer,
+        salt: o.sessionSalt,
+        djangoVersion: o.djangoVersion,
+        cookieAge: o.sessionCookieAge,
+        expireAtBrowserClose: o.sessionExpireAtBrowserClose,
+        timeZone: o.timeZone,
+        keyPattern: o.sessionKeyPattern,
+        onCorrupt: (err) => this.logger.warn(err.message),
+      });
+      this.sessions.set(req, session);
+    }
+    return session;
+  }
+
+  /** The loaded session; SessionStoreUnavailable when the database fails. */
+  async load(req: object): Promise<DjangoSession> {
+    const session = this.forRequest(req);
+    try {
+      return await session.load();
+    } catch (err) {
+      throw new SessionStoreUnavailable(err);
+    }
+  }
+
+  /** The session if this request has touched it. */
+  peek(req: object): DjangoSession | undefined {
+    return this.sessions.get(req);
+  }
+
+  /** SessionMiddleware.process_response. */
+  async commit(req: object, res: object, statusCode: number): Promise<void> {
+    const session = this.sessions.get(req);
+    if (!session) return;
+    const o = this.options;
+    const cookieOptions = { path: o.sessionCookiePath, domain: o.sessionCookieDomain, sameSite: o.sessionCookieSameSite };
+    if (this.cookieKey(req) !== undefined && session.isEmpty()) {
+      appendSetCookie(res, deleteCookie(o.sessionCookieName, cookieOptions));
+      appendVaryCookie(res);
+      return;
+    }
+    if (session.accessed) appendVaryCookie(res);
+    if (!(session.modified || o.sessionSaveEveryRequest) || session.isEmpty() || statusCode === 500) return;
+    const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
+    try {
+      await session.save();
+    } catch (err) {
+      if (err instanceof SessionInterrupted) throw err;
+      throw new SessionStoreUnavailable(err);
+    }
+    appendSetCookie(res, serializeCookie(o.sessionCookieName, session.key as string, { ...cookieOptions, maxAge, secure: o.sessionCookieSecure, httpOnly: o.sessionCookieHttpOnly }));
+  }
+}
