@@ -6,6 +6,9 @@ import { DJANGO_BRIDGE_OPTIONS, DJANGO_BRIDGE_RAW_OPTIONS } from './django-bridg
 import { resolveBridgeOptions, type DjangoBridgeOptions } from './django-bridge.options.js';
 import { DjangoSessionInterceptor } from './session/django-session.interceptor.js';
 import { DjangoSessionService } from './session/django-session.service.js';
+import { DjangoBasicStrategy } from './passport/django-basic.strategy.js';
+import { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
+import { DjangoSessionStrategy } from './passport/django-session.strategy.js';
 
 export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useFactory: (...args: any[]) => DjangoBridgeOptions | Promise<DjangoBridgeOptions>;
@@ -19,6 +22,9 @@ const SERVICES: Provider[] = [
   DjangoSessionService,
   DjangoAuthService,
   DjangoSessionGuard,
+  DjangoSessionStrategy,
+  DjangoPasswordStrategy,
+  DjangoBasicStrategy,
   // Django's SessionMiddleware: load and save the session around every HTTP handler.
   { provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor },
 ];

@@ -14,3 +14,6 @@ export { resolveUserModel, type UserModelOptions, type ResolvedUserModel } from 
 export type { DjangoUser } from './users/django-user.js';
 export * from './entities/django-entities.js';
 export { toDatabaseDateTime, fromDatabaseDateTime, dialectOf, type DialectName, type DateTimeConvention } from './database/database-dialect.js';
+export { DjangoSessionStrategy } from './passport/django-session.strategy.js';
+export { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
+export { DjangoBasicStrategy, parseBasicAuthorization } from './passport/django-basic.strategy.js';
