@@ -1,0 +1,337 @@
+/**
+ * Drives the real Django 3.2 test project in test/django/project (Debian's python3-django) from the
+ * integration tests: Django's own `migrate` on SQLite, MariaDB/MySQL or PostgreSQL, users, groups
+ * and permissions, logging in through Django's views, and asking Django who a cookie belongs to.
+ *
+ * Every call is one `/usr/bin/python3 bridge_cli.py` process with one JSON request on stdin and one
+ * JSON answer on stdout. Any Python error throws, with Django's traceback; nothing is ever skipped.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { PYTHON } from './oracle.js';
+
+export const DJANGO_PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'project');
+const CLI = join(DJANGO_PROJECT_DIR, 'bridge_cli.py');
+
+export type DjangoEngine = 'sqlite' | 'mysql' | 'postgres';
+
+export interface DjangoProjectEnv {
+  engine: DjangoEngine;
+  /** SQLite file path, or the database name ([A-Za-z0-9_]+) on MySQL/PostgreSQL. */
+  name: string;
+  /** Defaults: 127.0.0.1; 3306 / 5432; root / postgres; empty password. */
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  secretKey: string;
+  /** SECRET_KEY_FALLBACKS (ignored by Django 3.2, kept for later versions). */
+  secretKeyFallbacks?: string[];
+  /** USE_TZ; default true. */
+  useTz?: boolean;
+  /** TIME_ZONE; default UTC. */
+  timeZone?: string;
+  /** SESSION_COOKIE_NAME; default sessionid. */
+  sessionCookieName?: string;
+  /** json (default), php (django-php-bridge's db backend) or pickle. */
+  sessionSerializer?: 'json' | 'php' | 'pickle';
+  /** PASSWORD_HASHERS class paths; default Django 3.2's list. */
+  hashers?: string[];
+}
+
+/** Where Nest/TypeORM should connect to reach the same database Django uses. */
+export interface DjangoConnection {
+  type: 'better-sqlite3' | 'mysql' | 'postgres';
+  database: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+}
+
+export type Cookies = Record<string, string>;
+
+export interface CreateUserOptions {
+  username: string;
+  /** null or omitted: an unusable password. */
+  password?: string | null;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+  isActive?: boolean;
+  /** Group names; missing groups are created (without permissions). */
+  groups?: string[];
+  /** "app_label.codename", e.g. "notes.add_note". */
+  permissions?: string[];
+}
+
+export interface WhoAmI {
+  authenticated: boolean;
+  id: number | null;
+  username: string | null;
+  is_staff: boolean;
+  is_superuser: boolean;
+  permissions: string[];
+  groups: string[];
+}
+
+export interface DjangoResponse<B = unknown> {
+  status: number;
+  body: B;
+  /** Every cookie the Django test client holds after the response (deleted ones as ""). */
+  cookies: Cookies;
+  /** The response's Set-Cookie header values. */
+  setCookie: string[];
+}
+
+export interface SessionRow {
+  session_key: string;
+  session_data: string;
+  /** The column rendered as text by the database itself (PostgreSQL: in the connection's TimeZone). */
+  expire_date: string;
+  /** str() of the value the Python driver returned. */
+  expire_date_driver: string;
+  /** isoformat() of Django's ORM value (aware UTC when USE_TZ, naive local otherwise). */
+  expire_date_orm: string;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+  default: string | null;
+  primary_key: boolean;
+  extra?: string;
+}
+
+export interface DjangoUserRow {
+  id: number;
+  password: string;
+  last_login: string | null;
+  is_superuser: boolean;
+  username: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  is_staff: boolean;
+  is_active: boolean;
+  date_joined: string;
+  groups: string[];
+}
+
+let counter = 0;
+
+/** A database name nobody else uses: prefix + pid + time + counter. */
+export function uniqueDatabaseName(prefix = 'djb_test'): string {
+  counter += 1;
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`.toLowerCase();
+}
+
+export class DjangoProject {
+  readonly env: Readonly<DjangoProjectEnv>;
+  private readonly tempDir?: string;
+
+  constructor(env: DjangoProjectEnv, tempDir?: string) {
+    if (env.engine !== 'sqlite' && !/^[A-Za-z0-9_]+$/.test(env.name)) {
+      throw new Error(`database name must be [A-Za-z0-9_]+, not ${JSON.stringify(env.name)}`);
+    }
+    this.env = Object.freeze({ ...env });
+    this.tempDir = tempDir;
+  }
+
+  /**
+   * A project on a throwaway database: a temp-dir SQLite file, or a uniquely named MySQL/PostgreSQL
+   * database. Call migrate() to create it and dropDatabase() to remove it (and the temp dir).
+   */
+  static throwaway(engine: DjangoEngine, env: Partial<Omit<DjangoProjectEnv, 'engine'>> = {}): DjangoProject {
+    const base = { secretKey: 'django-bridge-integration-secret-key', ...env, engine };
+    if (engine === 'sqlite') {
+      if (env.name) return new DjangoProject({ ...base, name: env.name });
+      const dir = mkdtempSync(join(tmpdir(), 'djb-django-'));
+      return new DjangoProject({ ...base, name: join(dir, 'db.sqlite3') }, dir);
+    }
+    return new DjangoProject({ ...base, name: env.name ?? uniqueDatabaseName() });
+  }
+
+  get sessionCookieName(): string {
+    return this.env.sessionCookieName ?? 'sessionid';
+  }
+
+  /** The DJANGO_* variables the project reads. */
+  processEnv(): Record<string, string> {
+    const e = this.env;
+    const vars: Record<string, string | undefined> = {
+      DJANGO_DB_ENGINE: e.engine,
+      DJANGO_DB_NAME: e.name,
+      DJANGO_DB_HOST: e.host,
+      DJANGO_DB_PORT: e.port === undefined ? undefined : String(e.port),
+      DJANGO_DB_USER: e.user,
+      DJANGO_DB_PASSWORD: e.password,
+      DJANGO_SECRET_KEY: e.secretKey,
+      DJANGO_SECRET_KEY_FALLBACKS: e.secretKeyFallbacks?.join(','),
+      DJANGO_USE_TZ: e.useTz === undefined ? undefined : String(e.useTz),
+      DJANGO_TIME_ZONE: e.timeZone,
+      DJANGO_SESSION_COOKIE_NAME: e.sessionCookieName,
+      DJANGO_SESSION_SERIALIZER: e.sessionSerializer,
+      DJANGO_HASHERS: e.hashers?.join(','),
+    };
+    return Object.fromEntries(Object.entries(vars).filter((kv): kv is [string, string] => kv[1] !== undefined));
+  }
+
+  /** Connection settings for TypeORM (same defaults as the Django settings). */
+  connection(): DjangoConnection {
+    const e = this.env;
+    switch (e.engine) {
+      case 'sqlite':
+        return { type: 'better-sqlite3', database: e.name };
+      case 'mysql':
+        return { type: 'mysql', database: e.name, host: e.host ?? '127.0.0.1', port: e.port ?? 3306, username: e.user ?? 'root', password: e.password ?? '' };
+      case 'postgres':
+        return { type: 'postgres', database: e.name, host: e.host ?? '127.0.0.1', port: e.port ?? 5432, username: e.user ?? 'postgres', password: e.password ?? '' };
+    }
+  }
+
+  /** Runs one bridge_cli.py command; throws with Django's stderr if Python fails. */
+  run<T = unknown>(command: string, args: Record<string, unknown> = {}): T {
+    if (!existsSync(PYTHON)) {
+      throw new Error(`${PYTHON} not found: install Debian's python3-django python3-mysqldb python3-psycopg2 python3-argon2 python3-bcrypt python3-phpserialize`);
+    }
+    // Keep only what Python needs from the parent environment; DJANGO_* always come from this.env.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DJANGO_') && k !== 'PYTHONPATH'));
+    const run = spawnSync(PYTHON, [CLI], {
+      input: JSON.stringify({ ...args, command }),
+      encoding: 'utf8',
+      cwd: DJANGO_PROJECT_DIR,
+      env: { ...inherited, ...this.processEnv(), PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 120_000,
+    });
+    const where = `Django (${this.env.engine} ${this.env.name}) ${command}`;
+    if (run.error) throw new Error(`${where}: could not run ${PYTHON}: ${run.error.message}`);
+    let answer: { ok?: T; error?: string } | undefined;
+    try {
+      answer = JSON.parse(run.stdout) as { ok?: T; error?: string };
+    } catch {
+      answer = undefined;
+    }
+    if (run.status !== 0 || !answer || answer.error !== undefined) {
+      throw new Error(`${where} failed (exit ${run.status}${run.signal ? `, ${run.signal}` : ''}): ${answer?.error ?? run.stdout}\n${run.stderr}`);
+    }
+    return answer.ok as T;
+  }
+
+  /** Creates the database if needed (MySQL/PostgreSQL) and runs `manage.py migrate --noinput`. */
+  migrate(): { created_database: boolean; output: string } {
+    return this.run('migrate');
+  }
+
+  /** Drops the MySQL/PostgreSQL database, or deletes the SQLite file (and a temp dir made by throwaway()). */
+  dropDatabase(): { dropped: boolean } {
+    const result = this.run<{ dropped: boolean }>('drop_database');
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    return result;
+  }
+
+  createUser(options: CreateUserOptions): { id: number; passwordHash: string } {
+    const r = this.run<{ id: number; password_hash: string }>('create_user', {
+      username: options.username,
+      password: options.password ?? null,
+      email: options.email ?? '',
+      first_name: options.firstName ?? '',
+      last_name: options.lastName ?? '',
+      is_staff: options.isStaff ?? false,
+      is_superuser: options.isSuperuser ?? false,
+      is_active: options.isActive ?? true,
+      groups: options.groups ?? [],
+      permissions: options.permissions ?? [],
+    });
+    return { id: r.id, passwordHash: r.password_hash };
+  }
+
+  /** Creates the group (or finds it) and sets its permissions to exactly these. */
+  createGroup(name: string, permissions: string[] = []): { id: number; name: string } {
+    return this.run('create_group', { name, permissions });
+  }
+
+  /** null: an unusable password. */
+  setPassword(username: string, password: string | null): { id: number; passwordHash: string } {
+    const r = this.run<{ id: number; password_hash: string }>('set_password', { username, password });
+    return { id: r.id, passwordHash: r.password_hash };
+  }
+
+  setActive(username: string, isActive: boolean): void {
+    this.run('set_active', { username, is_active: isActive });
+  }
+
+  deleteUser(username: string): void {
+    this.run('delete_user', { username });
+  }
+
+  /** The auth_user row through Django's ORM (datetimes as isoformat()). */
+  getUser(username: string): DjangoUserRow {
+    return this.run('get_user', { username });
+  }
+
+  /** sorted(user.get_all_permissions()). */
+  permissions(username: string): string[] {
+    return this.run('permissions', { username });
+  }
+
+  /** POST /login/ through Django's test client: 200 with the session cookie, or 401. */
+  login(username: string, password: string, cookies: Cookies = {}): DjangoResponse<WhoAmI | { error: string }> {
+    const r = this.run<DjangoResponse<WhoAmI | { error: string }> & { set_cookie: string[] }>('login', { username, password, cookies });
+    return toResponse(r);
+  }
+
+  /** GET /whoami/ with these cookies, plus whether the cookie's session row exists. */
+  whoami(cookies: Cookies): WhoAmI & { session_exists: boolean } {
+    return this.run('whoami', { cookies });
+  }
+
+  /** POST /logout/ with these cookies (flushes the session). */
+  logout(cookies: Cookies): DjangoResponse<{ ok: boolean }> {
+    return toResponse(this.run<DjangoResponse<{ ok: boolean }> & { set_cookie: string[] }>('logout', { cookies }));
+  }
+
+  /** The raw django_session row, or null. */
+  sessionRow(sessionKey: string): SessionRow | null {
+    return this.run('session_data', { session_key: sessionKey });
+  }
+
+  /** SessionStore(session_key).load() with the configured engine/serializer ({} if missing or bad). */
+  decodeSession(sessionKey: string): Record<string, unknown> {
+    return this.run('decode_session', { session_key: sessionKey });
+  }
+
+  /** `manage.py sqlmigrate app_label migration_name` for this database. */
+  sqlmigrate(appLabel: string, migrationName: string): string {
+    return this.run('sqlmigrate', { app_label: appLabel, migration_name: migrationName });
+  }
+
+  /** The table's columns as the database reports them. */
+  columns(table: string): ColumnInfo[] {
+    return this.run('columns', { table });
+  }
+
+  /** One SQL statement through Django's connection (%s placeholders): rows (values str()-ed) or rowcount. */
+  sql(sql: string, params: unknown[] = []): { rows?: Record<string, unknown>[]; rowcount?: number } {
+    return this.run('sql', { sql, params });
+  }
+}
+
+function toResponse<B>(r: Omit<DjangoResponse<B>, 'setCookie'> & { set_cookie: string[] }): DjangoResponse<B> {
+  return { status: r.status, body: r.body, cookies: r.cookies, setCookie: r.set_cookie };
+}
+
+/** "a=1; b=2" for a Cookie request header. */
+export function cookieHeader(cookies: Cookies): string {
+  return Object.entries(cookies)
+    .map(([name, value]) => `${name}=${value}`)
+    .join('; ');
+}

@@ -1,0 +1,425 @@
+"""Drives the bridge test project for the TypeScript integration tests.
+
+Reads ONE JSON request {"command": name, ...} on stdin and writes ONE JSON document on stdout:
+{"ok": result} on success; on failure {"error": "Class: message"} plus a traceback on stderr and
+exit status 1. Settings come from the DJANGO_* environment variables (see bridge_site/settings.py).
+Anything Django prints while working goes to stderr so that stdout stays one JSON document.
+
+Run with /usr/bin/python3 (Debian's python3-django).
+"""
+import io
+import json
+import os
+import sys
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'bridge_site.settings')
+
+
+# --- database lifecycle (raw driver connections, no Django needed) -------------------------------
+
+def _db_params():
+    from bridge_site import settings as s  # plain module import: no django.setup() needed
+
+    return s.ENGINE, s.DATABASES['default']
+
+
+def _check_db_name(name):
+    if not name or not all(c.isalnum() or c == '_' for c in name):
+        raise ValueError('database name must be [A-Za-z0-9_]+, not %r' % (name,))
+
+
+def _mysql_server():
+    import MySQLdb
+
+    _, db = _db_params()
+    return MySQLdb.connect(host=db['HOST'], port=int(db['PORT']), user=db['USER'], passwd=db['PASSWORD'], charset='utf8mb4')
+
+
+def _postgres_server():
+    import psycopg2
+
+    _, db = _db_params()
+    conn = psycopg2.connect(host=db['HOST'], port=int(db['PORT']), user=db['USER'], password=db['PASSWORD'], dbname='postgres')
+    conn.autocommit = True
+    return conn
+
+
+def create_database(_req=None):
+    engine, db = _db_params()
+    if engine == 'sqlite':
+        parent = os.path.dirname(os.path.abspath(db['NAME']))
+        os.makedirs(parent, exist_ok=True)
+        return {'created': not os.path.exists(db['NAME'])}
+    name = db['NAME']
+    _check_db_name(name)
+    if engine == 'mysql':
+        conn = _mysql_server()
+        try:
+            cur = conn.cursor()
+            existed = cur.execute('SHOW DATABASES LIKE %s', (name,)) > 0
+            cur.execute('CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci' % name)
+        finally:
+            conn.close()
+        return {'created': not existed}
+    conn = _postgres_server()
+    try:
+        cur = conn.cursor()
+        cur.execute('SELECT 1 FROM pg_database WHERE datname = %s', (name,))
+        existed = cur.fetchone() is not None
+        if not existed:
+            cur.execute('CREATE DATABASE "%s" ENCODING \'UTF8\' TEMPLATE template0' % name)
+    finally:
+        conn.close()
+    return {'created': not existed}
+
+
+def drop_database(_req=None):
+    engine, db = _db_params()
+    if engine == 'sqlite':
+        existed = os.path.exists(db['NAME'])
+        for suffix in ('', '-journal', '-wal', '-shm'):
+            if os.path.exists(db['NAME'] + suffix):
+                os.remove(db['NAME'] + suffix)
+        return {'dropped': existed}
+    name = db['NAME']
+    _check_db_name(name)
+    if engine == 'mysql':
+        conn = _mysql_server()
+        try:
+            cur = conn.cursor()
+            existed = cur.execute('SHOW DATABASES LIKE %s', (name,)) > 0
+            cur.execute('DROP DATABASE IF EXISTS `%s`' % name)
+        finally:
+            conn.close()
+        return {'dropped': existed}
+    conn = _postgres_server()
+    try:
+        cur = conn.cursor()
+        cur.execute('SELECT 1 FROM pg_database WHERE datname = %s', (name,))
+        existed = cur.fetchone() is not None
+        force = ' WITH (FORCE)' if conn.server_version >= 130000 else ''
+        cur.execute('DROP DATABASE IF EXISTS "%s"%s' % (name, force))
+    finally:
+        conn.close()
+    return {'dropped': existed}
+
+
+# --- commands that need Django ------------------------------------------------------------------
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.get_by_natural_key(username)
+
+
+def _permission(label):
+    from django.contrib.auth.models import Permission
+
+    app_label, _, codename = label.partition('.')
+    if not codename:
+        raise ValueError('permission must be "app_label.codename", not %r' % (label,))
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _group(name, permissions=None):
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=name)
+    if permissions is not None:
+        group.permissions.set([_permission(p) for p in permissions])
+    return group
+
+
+def migrate(req):
+    created = create_database()
+    _setup()
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command('migrate', interactive=False, verbosity=int(req.get('verbosity', 1)), stdout=out, stderr=sys.stderr)
+    return {'created_database': created['created'], 'output': out.getvalue()}
+
+
+def create_user(req):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = User(
+        username=req['username'],
+        email=req.get('email', ''),
+        is_staff=bool(req.get('is_staff', False)),
+        is_superuser=bool(req.get('is_superuser', False)),
+        is_active=bool(req.get('is_active', True)),
+        first_name=req.get('first_name', ''),
+        last_name=req.get('last_name', ''),
+    )
+    if req.get('password') is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(req['password'])
+    user.save()
+    if req.get('groups'):
+        user.groups.set([_group(name) for name in req['groups']])
+    if req.get('permissions'):
+        user.user_permissions.set([_permission(p) for p in req['permissions']])
+    return {'id': user.pk, 'password_hash': user.password}
+
+
+def create_group(req):
+    group = _group(req['name'], req.get('permissions') or [])
+    return {'id': group.pk, 'name': group.name}
+
+
+def set_password(req):
+    user = _user(req['username'])
+    if req.get('password') is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(req['password'])
+    user.save(update_fields=['password'])
+    return {'id': user.pk, 'password_hash': user.password}
+
+
+def set_active(req):
+    user = _user(req['username'])
+    user.is_active = bool(req['is_active'])
+    user.save(update_fields=['is_active'])
+    return {'id': user.pk, 'is_active': user.is_active}
+
+
+def delete_user(req):
+    user = _user(req['username'])
+    pk = user.pk
+    user.delete()
+    return {'id': pk}
+
+
+def get_user(req):
+    from django.forms.models import model_to_dict
+
+    user = _user(req['username'])
+    data = model_to_dict(user, exclude=['groups', 'user_permissions'])
+    data['groups'] = sorted(user.groups.values_list('name', flat=True))
+    data['last_login'] = user.last_login.isoformat() if user.last_login else None
+    data['date_joined'] = user.date_joined.isoformat()
+    return data
+
+
+def permissions(req):
+    return sorted(_user(req['username']).get_all_permissions())
+
+
+def _client(cookies=None):
+    from django.test import Client
+
+    client = Client()
+    for name, value in (cookies or {}).items():
+        client.cookies[name] = value
+    return client
+
+
+def _response(resp, client):
+    try:
+        body = resp.json()
+    except ValueError:
+        body = resp.content.decode('utf-8', 'replace')
+    return {
+        'status': resp.status_code,
+        'body': body,
+        # every cookie the client holds afterwards (Set-Cookie applied), and the raw headers
+        'cookies': {name: morsel.value for name, morsel in client.cookies.items()},
+        'set_cookie': [morsel.OutputString() for morsel in resp.cookies.values()],
+    }
+
+
+def login(req):
+    client = _client(req.get('cookies'))
+    resp = client.post(
+        '/login/',
+        data=json.dumps({'username': req['username'], 'password': req['password']}),
+        content_type='application/json',
+    )
+    return _response(resp, client)
+
+
+def whoami(req):
+    from django.conf import settings
+    from importlib import import_module
+
+    cookies = req.get('cookies') or {}
+    client = _client(cookies)
+    resp = client.get('/whoami/')
+    if resp.status_code != 200:
+        raise RuntimeError('/whoami/ answered %s: %r' % (resp.status_code, resp.content[:500]))
+    result = resp.json()
+    key = cookies.get(settings.SESSION_COOKIE_NAME)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    result['session_exists'] = bool(key) and store().exists(key)
+    return result
+
+
+def logout(req):
+    client = _client(req.get('cookies'))
+    resp = client.post('/logout/')
+    return _response(resp, client)
+
+
+def session_data(req):
+    from django.db import connection
+
+    as_text = {'sqlite': 'CAST(expire_date AS TEXT)', 'mysql': 'CAST(expire_date AS CHAR)'}.get(
+        connection.vendor, 'expire_date::text'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT session_data, expire_date, %s FROM django_session WHERE session_key = %%s' % as_text,
+            [req['session_key']],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    from django.contrib.sessions.models import Session
+
+    orm = Session.objects.get(session_key=req['session_key'])
+    data, expire, stored = row
+    return {
+        'session_key': req['session_key'],
+        'session_data': data,
+        # the column as the database renders it as text (Postgres: in the connection's time zone,
+        # which Django sets to UTC when USE_TZ, else TIME_ZONE)
+        'expire_date': stored,
+        # str() of what the driver (with Django's converters) hands back for the raw column
+        'expire_date_driver': str(expire),
+        # what Django's ORM makes of it (aware, in UTC, when USE_TZ; naive local time otherwise)
+        'expire_date_orm': orm.expire_date.isoformat(),
+    }
+
+
+def decode_session(req):
+    from django.conf import settings
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(req['session_key'])
+    return store.load()
+
+
+def sqlmigrate(req):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command('sqlmigrate', req['app_label'], req['migration_name'], stdout=out, no_color=True)
+    return out.getvalue()
+
+
+def columns(req):
+    """The table's columns as the database reports them (information_schema / PRAGMA)."""
+    from django.db import connection
+
+    table = req['table']
+    with connection.cursor() as cursor:
+        if connection.vendor == 'sqlite':
+            cursor.execute('PRAGMA table_info("%s")' % table.replace('"', ''))
+            return [
+                {'name': r[1], 'type': r[2], 'nullable': not r[3], 'default': r[4], 'primary_key': bool(r[5])}
+                for r in cursor.fetchall()
+            ]
+        if connection.vendor == 'mysql':
+            cursor.execute(
+                'SELECT column_name, column_type, is_nullable, column_default, column_key, extra '
+                'FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = %s '
+                'ORDER BY ordinal_position',
+                [table],
+            )
+            return [
+                {'name': r[0], 'type': r[1], 'nullable': r[2] == 'YES', 'default': r[3], 'primary_key': r[4] == 'PRI', 'extra': r[5]}
+                for r in cursor.fetchall()
+            ]
+        cursor.execute(
+            'SELECT c.column_name, format_type(a.atttypid, a.atttypmod), c.is_nullable, c.column_default, '
+            "  COALESCE((SELECT true FROM information_schema.table_constraints tc "
+            "    JOIN information_schema.key_column_usage k ON tc.constraint_name = k.constraint_name "
+            "      AND tc.table_schema = k.table_schema AND tc.table_name = k.table_name "
+            "    WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_name = c.table_name "
+            "      AND tc.table_schema = c.table_schema AND k.column_name = c.column_name LIMIT 1), false) "
+            'FROM information_schema.columns c '
+            'JOIN pg_attribute a ON a.attrelid = (quote_ident(c.table_schema) || \'.\' || quote_ident(c.table_name))::regclass '
+            '  AND a.attname = c.column_name '
+            'WHERE c.table_schema = current_schema() AND c.table_name = %s ORDER BY c.ordinal_position',
+            [table],
+        )
+        return [
+            {'name': r[0], 'type': r[1], 'nullable': r[2] == 'YES', 'default': r[3], 'primary_key': bool(r[4])}
+            for r in cursor.fetchall()
+        ]
+
+
+def sql(req):
+    """Runs one statement; returns the rows (each value str()-ed unless JSON-native) or the rowcount."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(req['sql'], req.get('params') or [])
+        if cursor.description is None:
+            return {'rowcount': cursor.rowcount}
+        names = [d[0] for d in cursor.description]
+        rows = [
+            {n: (v if v is None or isinstance(v, (bool, int, float, str)) else str(v)) for n, v in zip(names, row)}
+            for row in cursor.fetchall()
+        ]
+        return {'rows': rows}
+
+
+NO_DJANGO = {'drop_database': drop_database, 'create_database': create_database, 'migrate': migrate}
+WITH_DJANGO = {
+    'create_user': create_user,
+    'create_group': create_group,
+    'set_password': set_password,
+    'set_active': set_active,
+    'delete_user': delete_user,
+    'get_user': get_user,
+    'permissions': permissions,
+    'login': login,
+    'whoami': whoami,
+    'logout': logout,
+    'session_data': session_data,
+    'decode_session': decode_session,
+    'sqlmigrate': sqlmigrate,
+    'columns': columns,
+    'sql': sql,
+}
+
+
+def main():
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr  # keep stdout for the one JSON answer
+    try:
+        req = json.loads(sys.stdin.read() or '{}')
+        command = req.get('command')
+        if command in NO_DJANGO:
+            result = NO_DJANGO[command](req)
+        elif command in WITH_DJANGO:
+            _setup()
+            result = WITH_DJANGO[command](req)
+        else:
+            raise ValueError('unknown command %r; known: %s' % (command, ', '.join(sorted({**NO_DJANGO, **WITH_DJANGO}))))
+        real_stdout.write(json.dumps({'ok': result}, default=str))
+        real_stdout.flush()
+        return 0
+    except BaseException as exc:  # noqa: BLE001 - everything is reported to the caller
+        traceback.print_exc(file=sys.stderr)
+        real_stdout.write(json.dumps({'error': '%s: %s' % (type(exc).__name__, exc)}))
+        real_stdout.flush()
+        return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
