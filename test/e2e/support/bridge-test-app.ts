@@ -1,0 +1,144 @@
+/** A small Nest app over the bridge, started on Express or Fastify, for end-to-end tests. */
+import 'reflect-metadata';
+import { Body, Controller, Get, HttpCode, Module, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CurrentUser, DjangoAuthService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import type { DjangoConnection } from '../../django/django-project.js';
+
+export type AdapterName = 'express' | 'fastify';
+
+function view(user: DjangoUser | null) {
+  return user && { id: user.id, username: user.username, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
+}
+
+@Controller()
+class TestController {
+  constructor(
+    private readonly auth: DjangoAuthService,
+    private readonly sessions: DjangoSessionService,
+  ) {}
+
+  @Get('me')
+  @UseGuards(DjangoSessionGuard)
+  async me(@CurrentUser() user: DjangoUser) {
+    return { ...view(user), permissions: [...(await this.auth.allPermissions(user))].sort(), groups: await this.auth.groupNames(user) };
+  }
+
+  @Get('maybe')
+  @UseGuards(DjangoSessionGuard)
+  @OptionalAuth()
+  maybe(@CurrentUser() user: DjangoUser | null) {
+    return { user: view(user) };
+  }
+
+  @Get('can-add-note')
+  @UseGuards(DjangoSessionGuard)
+  @RequirePermissions('notes.add_note')
+  canAddNote() {
+    return { ok: true };
+  }
+
+  @Get('agents')
+  @UseGuards(DjangoSessionGuard)
+  @RequireGroups('secret-agents')
+  agents() {
+    return { ok: true };
+  }
+
+  @Get('staff')
+  @UseGuards(DjangoSessionGuard)
+  @StaffOnly()
+  staff() {
+    return { ok: true };
+  }
+
+  @Get('superuser')
+  @UseGuards(DjangoSessionGuard)
+  @SuperuserOnly()
+  superuser() {
+    return { ok: true };
+  }
+
+  @Get('passport/me')
+  @UseGuards(AuthGuard('django-session'))
+  passportMe(@Req() req: { user: DjangoUser }) {
+    return view(req.user);
+  }
+
+  @Post('passport/login')
+  @HttpCode(200)
+  @UseGuards(AuthGuard('django-password'))
+  async passportLogin(@Req() req: { user: DjangoUser }) {
+    await this.auth.login(req, req.user);
+    return view(req.user);
+  }
+
+  @Get('basic')
+  @UseGuards(AuthGuard('django-basic'))
+  basic(@Req() req: { user: DjangoUser }) {
+    return view(req.user);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  async login(@Req() req: object, @Body() body: { username?: unknown; password?: unknown }) {
+    const user = await this.auth.authenticate(body?.username, body?.password);
+    if (!user) throw new UnauthorizedException('Invalid credentials');
+    await this.auth.login(req, user);
+    return view(user);
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  async logout(@Req() req: object) {
+    await this.auth.logout(req);
+    return { ok: true };
+  }
+
+  @Post('cart')
+  @HttpCode(200)
+  async cart(@Req() req: object, @Body() body: { item: string }) {
+    const session = await this.sessions.load(req);
+    session.set('cart', [...session.get<string[]>('cart', [])!, body.item]);
+    return { cart: session.get('cart') };
+  }
+
+  @Post('cart-then-fail')
+  async cartThenFail(@Req() req: object) {
+    (await this.sessions.load(req)).set('cart', ['lost']);
+    throw new Error('boom');
+  }
+}
+
+export interface TestApp {
+  app: INestApplication;
+  dataSource: DataSource;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(adapter: AdapterName, connection: DjangoConnection, options: Omit<DjangoBridgeOptions, 'dataSource'>): Promise<TestApp> {
+  const dataSource = new DataSource({ ...connection, synchronize: false, logging: false } as never);
+  await dataSource.initialize();
+
+  @Module({ imports: [DjangoBridgeModule.forRoot({ ...options, dataSource })], controllers: [TestController] })
+  class TestModule {}
+
+  const app = await NestFactory.create(TestModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    dataSource,
+    url,
+    async close() {
+      await app.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
