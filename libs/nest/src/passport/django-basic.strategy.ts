@@ -1,4 +1,5 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { toHttpError } from '../session/django-session.interceptor.js';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
 import { DjangoAuthService } from '../auth/django-auth.service.js';
@@ -31,7 +32,7 @@ export class DjangoBasicStrategy extends PassportStrategy(Strategy, 'django-basi
     try {
       return (await this.auth.authenticate(credentials.username, credentials.password)) ?? false;
     } catch (err) {
-      throw new ServiceUnavailableException('Authentication is temporarily unavailable', { cause: err });
+      throw toHttpError(err);
     }
   }
 }

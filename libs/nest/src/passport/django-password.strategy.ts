@@ -1,4 +1,5 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { toHttpError } from '../session/django-session.interceptor.js';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
 import { DjangoAuthService } from '../auth/django-auth.service.js';
@@ -26,7 +27,7 @@ export class DjangoPasswordStrategy extends PassportStrategy(Strategy, 'django-p
       return (await this.auth.authenticate(username, body.password)) ?? false;
     } catch (err) {
       // A database error must never look like a login decision.
-      throw new ServiceUnavailableException('Authentication is temporarily unavailable', { cause: err });
+      throw toHttpError(err);
     }
   }
 }

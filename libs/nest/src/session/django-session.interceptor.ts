@@ -1,12 +1,18 @@
 import { SessionInterrupted } from '@django-bridge/core';
-import { BadRequestException, HttpException, Injectable, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable, Logger, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { catchError, concatMap, from, type Observable, switchMap } from 'rxjs';
-import { DjangoSessionService, SessionStoreUnavailable } from './django-session.service.js';
+import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
+import { DjangoSessionService } from './django-session.service.js';
 
-/** Maps session failures to Django's answers: 400 for an interrupted session, 503 for a down store. */
+const logger = new Logger('DjangoBridge');
+
+/** Maps bridge failures to HTTP: 400 for an interrupted session (as Django), 503 for a database failure. */
 export function toHttpError(err: unknown): unknown {
   if (err instanceof SessionInterrupted) return new BadRequestException(err.message);
-  if (err instanceof SessionStoreUnavailable) return new ServiceUnavailableException('Session store unavailable; try again later');
+  if (err instanceof DjangoDatabaseUnavailable) {
+    logger.error(`Django database query failed: ${(err.cause as Error)?.message ?? err.cause}`);
+    return new ServiceUnavailableException('Session store unavailable; try again later');
+  }
   return err;
 }
 
@@ -31,7 +37,8 @@ export class DjangoSessionInterceptor implements NestInterceptor {
         await this.commit(req, res, 200);
         return body;
       }),
-      catchError(async (err: unknown) => {
+      catchError(async (thrown: unknown) => {
+        const err = toHttpError(thrown);
         const status = err instanceof HttpException ? err.getStatus() : 500;
         if (status !== 500 && !(err instanceof ServiceUnavailableException)) await this.commit(req, res, status);
         throw err;

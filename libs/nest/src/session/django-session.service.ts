@@ -1,17 +1,10 @@
-import { DjangoSession, deleteCookie, parseCookieHeader, serializeCookie, SessionInterrupted } from '@django-bridge/core';
+import { DjangoSession, deleteCookie, parseCookieHeader, serializeCookie } from '@django-bridge/core';
+import { guardDatabase } from '../database/database-unavailable.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { appendSetCookie, appendVaryCookie, requestHeader } from '../http/http-adapter.js';
 import { TypeOrmSessionStore } from './typeorm-session.store.js';
-
-/** Thrown (and turned into a 503) when the session table cannot be reached. */
-export class SessionStoreUnavailable extends Error {
-  constructor(override readonly cause: unknown) {
-    super('The session store is unavailable');
-    this.name = 'SessionStoreUnavailable';
-  }
-}
 
 /**
  * Django's SessionMiddleware for Nest: one DjangoSession per request (loaded when first needed),
@@ -56,14 +49,10 @@ export class DjangoSessionService {
     return session;
   }
 
-  /** The loaded session; SessionStoreUnavailable when the database fails. */
+  /** The loaded session; DjangoDatabaseUnavailable when the database fails. */
   async load(req: object): Promise<DjangoSession> {
     const session = this.forRequest(req);
-    try {
-      return await session.load();
-    } catch (err) {
-      throw new SessionStoreUnavailable(err);
-    }
+    return guardDatabase(() => session.load());
   }
 
   /** The session if this request has touched it. */
@@ -85,12 +74,7 @@ export class DjangoSessionService {
     if (session.accessed) appendVaryCookie(res);
     if (!(session.modified || o.sessionSaveEveryRequest) || session.isEmpty() || statusCode === 500) return;
     const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
-    try {
-      await session.save();
-    } catch (err) {
-      if (err instanceof SessionInterrupted) throw err;
-      throw new SessionStoreUnavailable(err);
-    }
+    await session.save();
     appendSetCookie(res, serializeCookie(o.sessionCookieName, session.key as string, { ...cookieOptions, maxAge, secure: o.sessionCookieSecure, httpOnly: o.sessionCookieHttpOnly }));
   }
 }

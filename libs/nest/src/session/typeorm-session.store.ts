@@ -1,5 +1,6 @@
 import type { SessionBackend } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
+import { DjangoDatabaseUnavailable, guardDatabase } from '../database/database-unavailable.js';
 import { dialectOf, isDuplicateKeyError, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
 
 export interface TypeOrmSessionStoreOptions extends Partial<DateTimeConvention> {
@@ -42,14 +43,16 @@ export class TypeOrmSessionStore implements SessionBackend {
 
   /** Runs a statement and returns the affected-row count (DML) or the rows (SELECT). */
   private async run(sql: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(sql, params, true);
-      const raw = result.raw;
-      return { rows: Array.isArray(result.records) ? result.records : Array.isArray(raw) ? raw : [], affected: result.affected ?? 0 };
-    } finally {
-      await runner.release();
-    }
+    return guardDatabase(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        const result = await runner.query(sql, params, true);
+        const raw = result.raw;
+        return { rows: Array.isArray(result.records) ? result.records : Array.isArray(raw) ? raw : [], affected: result.affected ?? 0 };
+      } finally {
+        await runner.release();
+      }
+    });
   }
 
   async load(sessionKey: string): Promise<string | null> {
@@ -68,7 +71,7 @@ export class TypeOrmSessionStore implements SessionBackend {
       await this.run(`INSERT INTO ${this.table} (session_key, session_data, expire_date) VALUES (${this.p(1)}, ${this.p(2)}, ${this.p(3)})`, [sessionKey, sessionData, this.expireParam(expireDate)]);
       return true;
     } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
+      if (err instanceof DjangoDatabaseUnavailable && isDuplicateKeyError(err.cause)) return false;
       throw err;
     }
   }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { guardDatabase } from '../database/database-unavailable.js';
 import { dateTimeSelect, dialectOf, fromDatabaseDateTime, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
 import type { DjangoUser } from './django-user.js';
 import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from './user-model.js';
@@ -34,7 +35,7 @@ export class TypeOrmUserStore {
   }
 
   private async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-    return this.dataSource.query(sql, params);
+    return guardDatabase(() => this.dataSource.query(sql, params));
   }
 
   private selectUser(where: string): string {

@@ -1,0 +1,19 @@
+/**
+ * A query on Django's tables failed (database down, connection lost, schema mismatch). The bridge
+ * turns it into a 503: a broken database must never look like a login decision or leak a trace.
+ */
+export class DjangoDatabaseUnavailable extends Error {
+  constructor(override readonly cause: unknown) {
+    super('The Django database is unavailable');
+    this.name = 'DjangoDatabaseUnavailable';
+  }
+}
+
+/** Runs a database operation, wrapping any failure in DjangoDatabaseUnavailable. */
+export async function guardDatabase<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw err instanceof DjangoDatabaseUnavailable ? err : new DjangoDatabaseUnavailable(err);
+  }
+}
