@@ -6,9 +6,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 
-// Ground truth comes from Debian's Django 3.2 and its optional hashers, and from PHP.
-const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize'];
+// Ground truth comes from Debian's Django 3.2, its optional hashers and database drivers.
+const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2'];
+
+// The integration tests need these; started when down, and the run fails if they stay down.
+const SERVICES = [
+  { name: 'MariaDB', port: 3306, start: ['start-stop-daemon', '--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'] },
+  { name: 'PostgreSQL', port: 5432, start: ['sh', '-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'] },
+];
 
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { stdio: 'inherit', ...options });
@@ -38,7 +45,36 @@ function ensureDebianPackages() {
   }
 }
 
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+async function ensureServices() {
+  for (const service of SERVICES) {
+    if (await portOpen(service.port)) continue;
+    console.log(`${service.name} is down on 127.0.0.1:${service.port}; starting it`);
+    run(service.start[0], service.start.slice(1));
+    let up = false;
+    for (let i = 0; i < 60 && !up; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      up = await portOpen(service.port);
+    }
+    if (!up) {
+      console.error(`${service.name} did not come up on 127.0.0.1:${service.port}; the integration tests need it`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+}
+
 ensureDebianPackages();
+await ensureServices();
 
 console.log('Type-checking...');
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) {
