@@ -2,6 +2,8 @@ import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, t
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DjangoAuthService } from './auth/django-auth.service.js';
 import { DjangoSessionGuard } from './auth/django-session.guard.js';
+import { DjangoCsrfGuard } from './csrf/django-csrf.guard.js';
+import { DjangoCsrfService } from './csrf/django-csrf.service.js';
 import { DJANGO_BRIDGE_OPTIONS, DJANGO_BRIDGE_RAW_OPTIONS } from './django-bridge.constants.js';
 import { resolveBridgeOptions, type DjangoBridgeOptions } from './django-bridge.options.js';
 import { DjangoSessionInterceptor } from './session/django-session.interceptor.js';
@@ -20,15 +22,17 @@ export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'
 const SERVICES: Provider[] = [
   { provide: DJANGO_BRIDGE_OPTIONS, useFactory: (raw: DjangoBridgeOptions) => resolveBridgeOptions(raw), inject: [DJANGO_BRIDGE_RAW_OPTIONS] },
   DjangoSessionService,
+  DjangoCsrfService,
   DjangoAuthService,
   DjangoSessionGuard,
+  DjangoCsrfGuard,
   DjangoSessionStrategy,
   DjangoPasswordStrategy,
   DjangoBasicStrategy,
   // Django's SessionMiddleware: load and save the session around every HTTP handler.
   { provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor },
 ];
-const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoAuthService, DjangoSessionGuard];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoSessionGuard, DjangoCsrfGuard];
 
 /** Shares Django's users, sessions and logins with a Nest application. */
 @Module({})

@@ -49,10 +49,31 @@ export interface DjangoBridgeOptions {
   timeZone?: string;
   /** The AUTH_USER_MODEL's table and columns; default auth.User. */
   userModel?: UserModelOptions;
+  /** CSRF_COOKIE_NAME; default "csrftoken". */
+  csrfCookieName?: string;
+  /** CSRF_COOKIE_AGE in seconds; default 31449600 (52 weeks). */
+  csrfCookieAge?: number;
+  /** CSRF_COOKIE_DOMAIN; default none. */
+  csrfCookieDomain?: string | null;
+  /** CSRF_COOKIE_PATH; default "/". */
+  csrfCookiePath?: string;
+  /** CSRF_COOKIE_SECURE; default false. */
+  csrfCookieSecure?: boolean;
+  /** CSRF_COOKIE_HTTPONLY; default false (JavaScript reads the cookie to send the header). */
+  csrfCookieHttpOnly?: boolean;
+  /** CSRF_COOKIE_SAMESITE; default 'Lax'. */
+  csrfCookieSameSite?: 'Lax' | 'Strict' | 'None' | false;
+  /** The request header carrying the token (CSRF_HEADER_NAME); default "X-CSRFToken". */
+  csrfHeaderName?: string;
+  /** CSRF_TRUSTED_ORIGINS with scheme, e.g. "https://*.example.com". */
+  csrfTrustedOrigins?: string[];
+  /** CSRF_USE_SESSIONS: keep the secret in the session instead of a cookie; default false. */
+  csrfUseSessions?: boolean;
 }
 
-export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'userModel' | 'passwordHashers' | 'sessionKeyPattern'>> {
+export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'sessionKeyPattern'>> {
   sessionCookieDomain: string | null;
+  csrfCookieDomain: string | null;
   sessionKeyPattern: RegExp | undefined;
   userModel: ResolvedUserModel;
   hashers: PasswordHashers;
@@ -95,6 +116,17 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   } catch {
     fail('timeZone', `"${timeZone}" is not a known IANA time zone`);
   }
+  const csrfCookieName = options.csrfCookieName ?? 'csrftoken';
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(csrfCookieName)) fail('csrfCookieName', `"${csrfCookieName}" is not a valid cookie name`);
+  const csrfAge = options.csrfCookieAge ?? 31_449_600;
+  if (!Number.isInteger(csrfAge) || csrfAge <= 0) fail('csrfCookieAge', 'must be a positive number of seconds');
+  const csrfSameSite = options.csrfCookieSameSite ?? 'Lax';
+  if (csrfSameSite !== false && !['Lax', 'Strict', 'None'].includes(csrfSameSite)) fail('csrfCookieSameSite', "must be 'Lax', 'Strict', 'None' or false");
+  const trusted = options.csrfTrustedOrigins ?? [];
+  for (const origin of trusted) {
+    // Django 4.0+ requires the scheme (system check 4_0.E001).
+    if (typeof origin !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/./i.test(origin)) fail('csrfTrustedOrigins', `entry "${String(origin)}" must start with a scheme, e.g. "https://example.com"`);
+  }
   let hashers: PasswordHashers;
   try {
     hashers = new PasswordHashers({ djangoVersion, hashers: options.passwordHashers });
@@ -130,5 +162,15 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     userModel,
     hashers,
     sessionSalt: `django.contrib.sessions.${storeClass}`,
+    csrfCookieName,
+    csrfCookieAge: csrfAge,
+    csrfCookieDomain: options.csrfCookieDomain ?? null,
+    csrfCookiePath: options.csrfCookiePath ?? '/',
+    csrfCookieSecure: options.csrfCookieSecure ?? false,
+    csrfCookieHttpOnly: options.csrfCookieHttpOnly ?? false,
+    csrfCookieSameSite: csrfSameSite,
+    csrfHeaderName: options.csrfHeaderName ?? 'X-CSRFToken',
+    csrfTrustedOrigins: trusted,
+    csrfUseSessions: options.csrfUseSessions ?? false,
   };
 }

@@ -18,3 +18,5 @@ export { toDatabaseDateTime, fromDatabaseDateTime, dialectOf, type DialectName, 
 export { DjangoSessionStrategy } from './passport/django-session.strategy.js';
 export { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
 export { DjangoBasicStrategy, parseBasicAuthorization } from './passport/django-basic.strategy.js';
+export { DjangoCsrfService } from './csrf/django-csrf.service.js';
+export { DjangoCsrfGuard, CsrfExempt, CSRF_EXEMPT_KEY } from './csrf/django-csrf.guard.js';

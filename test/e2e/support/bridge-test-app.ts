@@ -7,7 +7,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CurrentUser, DjangoAuthService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import { CsrfExempt, CurrentUser, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
 import type { DjangoConnection } from '../../django/django-project.js';
 
 export type AdapterName = 'express' | 'fastify';
@@ -21,6 +21,7 @@ class TestController {
   constructor(
     private readonly auth: DjangoAuthService,
     private readonly sessions: DjangoSessionService,
+    private readonly csrf: DjangoCsrfService,
   ) {}
 
   @Get('me')
@@ -106,6 +107,33 @@ class TestController {
     const session = await this.sessions.load(req);
     session.set('cart', [...session.get<string[]>('cart', [])!, body.item]);
     return { cart: session.get('cart') };
+  }
+
+  @Get('csrf')
+  async csrfToken(@Req() req: object) {
+    return { csrfToken: await this.csrf.getToken(req) };
+  }
+
+  @Post('csrf/post')
+  @HttpCode(200)
+  @UseGuards(DjangoCsrfGuard, DjangoSessionGuard)
+  csrfPost(@CurrentUser() user: DjangoUser) {
+    return { ok: true, username: user.username };
+  }
+
+  @Post('csrf/login')
+  @HttpCode(200)
+  @UseGuards(DjangoCsrfGuard)
+  async csrfLogin(@Req() req: object, @Body() body: { username?: unknown; password?: unknown }) {
+    return this.login(req, body);
+  }
+
+  @Post('csrf/exempt')
+  @HttpCode(200)
+  @UseGuards(DjangoCsrfGuard)
+  @CsrfExempt()
+  csrfExempt() {
+    return { ok: true };
   }
 
   @Post('cart-then-fail')

@@ -2,6 +2,7 @@ import { checkPassword, constantTimeCompare, makePassword, sessionAuthHash, veri
 import { Inject, Injectable } from '@nestjs/common';
 import { BACKEND_SESSION_KEY, DJANGO_BRIDGE_OPTIONS, HASH_SESSION_KEY, SESSION_KEY } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
+import { DjangoCsrfService } from '../csrf/django-csrf.service.js';
 import { DjangoSessionService } from '../session/django-session.service.js';
 import type { DjangoUser } from '../users/django-user.js';
 import { TypeOrmUserStore } from '../users/typeorm-user.store.js';
@@ -18,6 +19,7 @@ export class DjangoAuthService {
   constructor(
     @Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions,
     private readonly sessions: DjangoSessionService,
+    private readonly csrf: DjangoCsrfService,
   ) {
     this.users = new TypeOrmUserStore(options.dataSource, { userModel: options.userModel, useTz: options.useTz, timeZone: options.timeZone });
   }
@@ -86,7 +88,8 @@ export class DjangoAuthService {
 
   /**
    * `django.contrib.auth.login`: flush a session that belongs to someone else (or to a stale
-   * password), otherwise cycle its key; store the three auth keys; update last_login.
+   * password), otherwise cycle its key; store the three auth keys; rotate the CSRF token; update
+   * last_login.
    */
   async login(req: object, user: DjangoUser, backend = this.options.authenticationBackends[0]): Promise<void> {
     const session = await this.sessions.load(req);
@@ -101,6 +104,7 @@ export class DjangoAuthService {
     session.set(BACKEND_SESSION_KEY, backend);
     session.set(HASH_SESSION_KEY, hash);
     (req as { user?: DjangoUser | null }).user = user;
+    await this.csrf.rotate(req);
     await this.users.updateLastLogin(user);
   }
 

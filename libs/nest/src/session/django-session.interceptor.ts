@@ -2,6 +2,7 @@ import { SessionInterrupted } from '@django-bridge/core';
 import { BadRequestException, HttpException, Injectable, Logger, ServiceUnavailableException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { catchError, concatMap, from, type Observable, switchMap } from 'rxjs';
 import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
+import { DjangoCsrfService } from '../csrf/django-csrf.service.js';
 import { DjangoSessionService } from './django-session.service.js';
 
 const logger = new Logger('DjangoBridge');
@@ -18,12 +19,16 @@ export function toHttpError(err: unknown): unknown {
 
 /**
  * Loads the request's Django session when a session cookie is present, and saves it after the
- * handler the way Django's SessionMiddleware does (also after 4xx errors, never after a 500).
+ * handler the way Django's SessionMiddleware does (also after 4xx errors, never after a 500);
+ * writes the CSRF cookie when a token was handed out or rotated.
  * Registered globally by DjangoBridgeModule.
  */
 @Injectable()
 export class DjangoSessionInterceptor implements NestInterceptor {
-  constructor(protected readonly sessions: DjangoSessionService) {}
+  constructor(
+    protected readonly sessions: DjangoSessionService,
+    protected readonly csrf: DjangoCsrfService,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -48,6 +53,8 @@ export class DjangoSessionInterceptor implements NestInterceptor {
 
   protected async commit(req: object, res: object, status: number): Promise<void> {
     try {
+      // CSRF first: with CSRF_USE_SESSIONS its secret goes into the session saved next.
+      await this.csrf.commit(req, res);
       await this.sessions.commit(req, res, status);
     } catch (err) {
       throw toHttpError(err);
