@@ -20,3 +20,5 @@ export { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
 export { DjangoBasicStrategy, parseBasicAuthorization } from './passport/django-basic.strategy.js';
 export { DjangoCsrfService } from './csrf/django-csrf.service.js';
 export { DjangoCsrfGuard, CsrfExempt, CSRF_EXEMPT_KEY } from './csrf/django-csrf.guard.js';
+export { dataSourceOptionsFromUrl } from './database/data-source-url.js';
+export { clearExpiredSessions, parseClearSessionsArgs, type ClearSessionsArgs } from './cli/clear-sessions.js';

@@ -1,0 +1,36 @@
+import { ImproperlyConfigured } from '@django-bridge/core';
+import type { DataSourceOptions } from 'typeorm';
+
+/**
+ * TypeORM connection options from a database URL, as dj-database-url reads them:
+ * `mysql://user:pass@host:3306/name` (also `mariadb://`), `postgres://...` (also `postgresql://`),
+ * `sqlite:relative/path.db`, `sqlite:///absolute/path.db` or `sqlite::memory:`.
+ */
+export function dataSourceOptionsFromUrl(url: string, variable = 'database URL'): DataSourceOptions {
+  if (typeof url !== 'string' || url.length === 0) throw new ImproperlyConfigured(`${variable} is empty`);
+  if (url.startsWith('sqlite:')) {
+    let database = url.slice('sqlite:'.length);
+    if (database.startsWith('//')) database = database.slice(2);
+    if (database === '' ) throw new ImproperlyConfigured(`${variable} "${url}" names no SQLite file`);
+    return { type: 'better-sqlite3', database };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ImproperlyConfigured(`${variable} "${url}" is not a URL (mysql://, postgres:// or sqlite:)`);
+  }
+  const scheme = parsed.protocol.replace(/:$/, '');
+  const type = scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : null;
+  if (!type) throw new ImproperlyConfigured(`${variable} has unsupported scheme "${scheme}" (use mysql://, postgres:// or sqlite:)`);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new ImproperlyConfigured(`${variable} "${url}" names no database`);
+  return {
+    type,
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : type === 'mysql' ? 3306 : 5432,
+    username: decodeURIComponent(parsed.username) || (type === 'mysql' ? 'root' : 'postgres'),
+    password: decodeURIComponent(parsed.password),
+    database,
+  } as DataSourceOptions;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { ImproperlyConfigured } from '@django-bridge/core';
+import { DataSource } from 'typeorm';
+import { resolveBridgeOptions, type DjangoBridgeOptions } from './django-bridge.options.js';
+import { dataSourceOptionsFromUrl } from './database/data-source-url.js';
+import { parseClearSessionsArgs } from './cli/clear-sessions.js';
+
+const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+const base: DjangoBridgeOptions = { secretKey: 'k', dataSource };
+
+describe('resolveBridgeOptions', () => {
+  it("fills Django's defaults", () => {
+    const o = resolveBridgeOptions(base);
+    expect(o).toMatchObject({
+      sessionCookieName: 'sessionid', sessionCookieAge: 1209600, sessionCookiePath: '/', sessionCookieHttpOnly: true, sessionCookieSameSite: 'Lax',
+      sessionCookieSecure: false, sessionSaveEveryRequest: false, sessionExpireAtBrowserClose: false, sessionSerializer: 'json',
+      sessionSalt: 'django.contrib.sessions.SessionStore', authenticationBackends: ['django.contrib.auth.backends.ModelBackend'],
+      useTz: true, timeZone: 'UTC', djangoVersion: '6.0', csrfCookieName: 'csrftoken', csrfHeaderName: 'X-CSRFToken', csrfCookieAge: 31449600,
+    });
+    expect(o.hashers.preferred.algorithm).toBe('pbkdf2_sha256');
+    expect(o.userModel.table).toBe('auth_user');
+  });
+
+  it.each([
+    [{ secretKey: '' }, 'secretKey'],
+    [{ secretKey: undefined }, 'secretKey'],
+    [{ dataSource: undefined }, 'dataSource'],
+    [{ dataSource: {} }, 'dataSource'],
+    [{ djangoVersion: '2.2' }, 'djangoVersion'],
+    [{ secretKeyFallbacks: [''] }, 'secretKeyFallbacks'],
+    [{ secretKeyFallbacks: ['old'], djangoVersion: '4.0' }, 'secretKeyFallbacks'],
+    [{ sessionCookieName: 'bad name' }, 'sessionCookieName'],
+    [{ sessionCookieAge: -5 }, 'sessionCookieAge'],
+    [{ sessionCookieSameSite: 'lax' }, 'sessionCookieSameSite'],
+    [{ sessionSerializer: 'yaml' }, 'sessionSerializer'],
+    [{ sessionStoreClass: 'bad class!' }, 'sessionStoreClass'],
+    [{ authenticationBackends: [] }, 'authenticationBackends'],
+    [{ timeZone: 'Mars/Olympus' }, 'timeZone'],
+    [{ passwordHashers: ['sha3'] }, 'passwordHashers'],
+    [{ userModel: { table: 'users; DROP TABLE x' } }, 'userModel'],
+    [{ csrfTrustedOrigins: ['example.com'] }, 'csrfTrustedOrigins'],
+    [{ csrfCookieAge: 0 }, 'csrfCookieAge'],
+  ])('%p stops start-up naming %s', (patch, option) => {
+    expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(ImproperlyConfigured);
+    expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(`"${option}"`);
+  });
+
+  it('derives the session salt from a custom store class and legacy acceptance from djangoVersion', () => {
+    expect(resolveBridgeOptions({ ...base, sessionStoreClass: 'Outer.MyStore' }).sessionSalt).toBe('django.contrib.sessions.Outer.MyStore');
+    expect(resolveBridgeOptions({ ...base, djangoVersion: '4.2' }).hashers.preferred).toMatchObject({ iterations: 600000 });
+  });
+});
+
+describe('database URLs', () => {
+  it('reads dj-database-url style URLs', () => {
+    expect(dataSourceOptionsFromUrl('mysql://u:p%40ss@db.local:3307/site')).toEqual({ type: 'mysql', host: 'db.local', port: 3307, username: 'u', password: 'p@ss', database: 'site' });
+    expect(dataSourceOptionsFromUrl('postgresql://127.0.0.1/site')).toMatchObject({ type: 'postgres', port: 5432, username: 'postgres', database: 'site' });
+    expect(dataSourceOptionsFromUrl('sqlite:data/db.sqlite3')).toEqual({ type: 'better-sqlite3', database: 'data/db.sqlite3' });
+    expect(dataSourceOptionsFromUrl('sqlite:////abs/db.sqlite3')).toEqual({ type: 'better-sqlite3', database: '//abs/db.sqlite3'.replace('//', '/') });
+  });
+  it.each(['', 'nonsense', 'oracle://x/y', 'mysql://host', 'sqlite:'])('refuses %p', (url) => {
+    expect(() => dataSourceOptionsFromUrl(url, 'DJANGO_DATABASE_URL')).toThrow(/DJANGO_DATABASE_URL/);
+  });
+  it('parses clearsessions arguments', () => {
+    expect(parseClearSessionsArgs(['--url', 'sqlite:x.db', '--no-use-tz', '--time-zone', 'Europe/Paris'], {})).toEqual({ url: 'sqlite:x.db', useTz: false, timeZone: 'Europe/Paris', table: 'django_session' });
+    expect(parseClearSessionsArgs([], { DJANGO_DATABASE_URL: 'sqlite:y.db' }).url).toBe('sqlite:y.db');
+    expect(() => parseClearSessionsArgs([], {})).toThrow(/--url/);
+    expect(() => parseClearSessionsArgs(['--bogus'], {})).toThrow(/Unknown argument/);
+  });
+});
