@@ -56,7 +56,8 @@ describe('database URLs', () => {
     expect(dataSourceOptionsFromUrl('mysql://u:p%40ss@db.local:3307/site')).toEqual({ type: 'mysql', host: 'db.local', port: 3307, username: 'u', password: 'p@ss', database: 'site' });
     expect(dataSourceOptionsFromUrl('postgresql://127.0.0.1/site')).toMatchObject({ type: 'postgres', port: 5432, username: 'postgres', database: 'site' });
     expect(dataSourceOptionsFromUrl('sqlite:data/db.sqlite3')).toEqual({ type: 'better-sqlite3', database: 'data/db.sqlite3' });
-    expect(dataSourceOptionsFromUrl('sqlite:////abs/db.sqlite3')).toEqual({ type: 'better-sqlite3', database: '//abs/db.sqlite3'.replace('//', '/') });
+    expect(dataSourceOptionsFromUrl('sqlite:////abs/db.sqlite3')).toEqual({ type: 'better-sqlite3', database: '/abs/db.sqlite3' });
+    expect(dataSourceOptionsFromUrl('sqlite:///rel.db')).toEqual({ type: 'better-sqlite3', database: 'rel.db' });
   });
   it.each(['', 'nonsense', 'oracle://x/y', 'mysql://host', 'sqlite:'])('refuses %p', (url) => {
     expect(() => dataSourceOptionsFromUrl(url, 'DJANGO_DATABASE_URL')).toThrow(/DJANGO_DATABASE_URL/);

@@ -4,14 +4,16 @@ import type { DataSourceOptions } from 'typeorm';
 /**
  * TypeORM connection options from a database URL, as dj-database-url reads them:
  * `mysql://user:pass@host:3306/name` (also `mariadb://`), `postgres://...` (also `postgresql://`),
- * `sqlite:relative/path.db`, `sqlite:///absolute/path.db` or `sqlite::memory:`.
+ * `sqlite:relative/path.db`, `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `sqlite::memory:`.
  */
 export function dataSourceOptionsFromUrl(url: string, variable = 'database URL'): DataSourceOptions {
   if (typeof url !== 'string' || url.length === 0) throw new ImproperlyConfigured(`${variable} is empty`);
   if (url.startsWith('sqlite:')) {
     let database = url.slice('sqlite:'.length);
-    if (database.startsWith('//')) database = database.slice(2);
-    if (database === '' ) throw new ImproperlyConfigured(`${variable} "${url}" names no SQLite file`);
+    // dj-database-url: sqlite:///relative.db and sqlite:////absolute.db.
+    if (database.startsWith('///')) database = database.slice(3);
+    else if (database.startsWith('//')) database = database.slice(2);
+    if (database === '') throw new ImproperlyConfigured(`${variable} "${url}" names no SQLite file`);
     return { type: 'better-sqlite3', database };
   }
   let parsed: URL;
