@@ -7,7 +7,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CsrfExempt, CurrentUser, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import { CsrfExempt, CurrentUser, djangoEntities, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
 import type { DjangoConnection } from '../../django/django-project.js';
 
 export type AdapterName = 'express' | 'fastify';
@@ -150,11 +150,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(adapter: AdapterName, connection: DjangoConnection, options: Omit<DjangoBridgeOptions, 'dataSource'>): Promise<TestApp> {
-  const dataSource = new DataSource({ ...connection, synchronize: false, logging: false } as never);
+const DJANGO_DATA_SOURCE = Symbol('DJANGO_DATA_SOURCE');
+
+/** Starts the app; `wiring: 'async'` configures the bridge with forRootAsync and an injected DataSource. */
+export async function startTestApp(adapter: AdapterName, connection: DjangoConnection, options: Omit<DjangoBridgeOptions, 'dataSource'>, wiring: 'sync' | 'async' = 'sync'): Promise<TestApp> {
+  const dataSource = new DataSource({ ...connection, synchronize: false, logging: false, entities: djangoEntities() } as never);
   await dataSource.initialize();
 
-  @Module({ imports: [DjangoBridgeModule.forRoot({ ...options, dataSource })], controllers: [TestController] })
+  @Module({ providers: [{ provide: DJANGO_DATA_SOURCE, useValue: dataSource }], exports: [DJANGO_DATA_SOURCE] })
+  class DatabaseModule {}
+
+  const bridge =
+    wiring === 'sync'
+      ? DjangoBridgeModule.forRoot({ ...options, dataSource })
+      : DjangoBridgeModule.forRootAsync({ imports: [DatabaseModule], inject: [DJANGO_DATA_SOURCE], useFactory: async (ds: DataSource) => ({ ...options, dataSource: ds }) });
+
+  @Module({ imports: [bridge], controllers: [TestController] })
   class TestModule {}
 
   const app = await NestFactory.create(TestModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
