@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checkCsrfToken, csrfSecretFromCookie, getCsrfToken, getNewCsrfSecret } from '@django-bridge/core';
 import request from 'supertest';
 import { cookieHeader, DjangoProject } from '../django/django-project.js';
-import { randomSecret } from '../support/random.js';
+import { randomEnvSecret as randomSecret } from '../support/random.js';
 import { startTestApp, type AdapterName, type TestApp } from './support/bridge-test-app.js';
 
 function cookiesFrom(setCookie: string[] | string | undefined): Record<string, string> {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { encodeSessionData, sessionAuthHash } from '@django-bridge/core';
 import request from 'supertest';
 import { cookieHeader, DjangoProject, type DjangoEngine } from '../django/django-project.js';
-import { randomSecret } from '../support/random.js';
+import { randomEnvSecret as randomSecret } from '../support/random.js';
 import { startTestApp, type AdapterName, type TestApp } from './support/bridge-test-app.js';
 
 const ENGINES: DjangoEngine[] = ['sqlite', 'mysql', 'postgres'];

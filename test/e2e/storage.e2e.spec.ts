@@ -8,7 +8,7 @@ import { encodeSessionData, instantToWallTime, sessionAuthHash } from '@django-b
 import { AuthGroupEntity, AuthPermissionEntity, clearExpiredSessions, createUserEntities, DjangoSessionEntity } from '@django-bridge/nest';
 import request from 'supertest';
 import { cookieHeader, DjangoProject, type DjangoEngine } from '../django/django-project.js';
-import { randomSecret } from '../support/random.js';
+import { randomEnvSecret as randomSecret } from '../support/random.js';
 import { startTestApp, type TestApp } from './support/bridge-test-app.js';
 
 const ZONE = 'Europe/Paris';

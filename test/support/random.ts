@@ -42,3 +42,8 @@ export function randomSession(): Record<string, unknown> {
     ...randomDict(),
   };
 }
+
+/** A SECRET_KEY that can travel in an environment variable (no NUL, no newline), non-ASCII included. */
+export function randomEnvSecret(): string {
+  return `django-insecure-${randomBytes(18).toString('base64url')}-é€-${randomInt(1e9)}`;
+}
