@@ -134,6 +134,9 @@ describe.each(ENGINES)('on %s', (engine) => {
         expect([path, who.slice(0, 12), (await get(path, who)).status]).toEqual([path, who.slice(0, 12), status]);
       }
       expect((await get('/maybe', bob)).body.user).toMatchObject({ username: 'bob' });
+      // The request's session, as handlers see it.
+      expect((await get('/session-keys', bob)).body.keys).toEqual(['_auth_user_backend', '_auth_user_hash', '_auth_user_id']);
+      expect((await get('/session-keys')).body).toEqual({ key: null, keys: [] });
     });
 
     it('saves modified sessions like SessionMiddleware, but never after a 500', async () => {
@@ -155,6 +158,10 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect((await get('/basic').auth('alice', 'wrong')).status).toBe(401);
       expect((await get('/basic').auth('sleepy', 'sleepy-pw')).status).toBe(401);
       expect((await get('/basic').set('Authorization', 'Basic !!!')).status).toBe(401);
+      // groups_for_user-style checks on top of Basic.
+      expect((await get('/basic/agents').auth('alice', 'alice-pw-ü')).body).toEqual({ username: 'alice' });
+      expect((await get('/basic/agents').auth('bob', 'bob-pw')).status).toBe(403);
+      expect((await get('/basic/agents').auth('bob', 'nope')).status).toBe(401);
     });
 
     it('never lets bad cookies in, and never answers 500', async () => {

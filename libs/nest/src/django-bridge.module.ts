@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DjangoAuthService } from './auth/django-auth.service.js';
+import { DjangoPermissionsGuard } from './auth/django-permissions.guard.js';
 import { DjangoSessionGuard } from './auth/django-session.guard.js';
 import { DjangoCsrfGuard } from './csrf/django-csrf.guard.js';
 import { DjangoCsrfService } from './csrf/django-csrf.service.js';
@@ -25,6 +26,7 @@ const SERVICES: Provider[] = [
   DjangoCsrfService,
   DjangoAuthService,
   DjangoSessionGuard,
+  DjangoPermissionsGuard,
   DjangoCsrfGuard,
   DjangoSessionStrategy,
   DjangoPasswordStrategy,
@@ -32,7 +34,7 @@ const SERVICES: Provider[] = [
   // Django's SessionMiddleware: load and save the session around every HTTP handler.
   { provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor },
 ];
-const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoSessionGuard, DjangoCsrfGuard];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard];
 
 /** Shares Django's users, sessions and logins with a Nest application. */
 @Module({})

@@ -9,7 +9,9 @@ export { DjangoSessionInterceptor, toHttpError } from './session/django-session.
 export { TypeOrmSessionStore, type TypeOrmSessionStoreOptions } from './session/typeorm-session.store.js';
 export { DjangoAuthService } from './auth/django-auth.service.js';
 export { DjangoSessionGuard } from './auth/django-session.guard.js';
-export { Public, OptionalAuth, RequirePermissions, RequireGroups, StaffOnly, SuperuserOnly, CurrentUser } from './decorators/auth.decorators.js';
+export { DjangoPermissionsGuard } from './auth/django-permissions.guard.js';
+export { Public, OptionalAuth, RequirePermissions, RequireGroups, StaffOnly, SuperuserOnly, CurrentUser, CurrentSession } from './decorators/auth.decorators.js';
+export type { DjangoRequest } from './http/django-request.js';
 export { TypeOrmUserStore, type TypeOrmUserStoreOptions } from './users/typeorm-user.store.js';
 export { resolveUserModel, type UserModelOptions, type ResolvedUserModel } from './users/user-model.js';
 export type { DjangoUser } from './users/django-user.js';

@@ -7,7 +7,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CsrfExempt, CurrentUser, djangoEntities, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import { CsrfExempt, CurrentSession, CurrentUser, djangoEntities, DjangoPermissionsGuard, type DjangoSession as DjangoSessionData, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
 import type { DjangoConnection } from '../../django/django-project.js';
 
 export type AdapterName = 'express' | 'fastify';
@@ -83,6 +83,18 @@ class TestController {
   @UseGuards(AuthGuard('django-basic'))
   basic(@Req() req: { user: DjangoUser }) {
     return view(req.user);
+  }
+
+  @Get('basic/agents')
+  @UseGuards(AuthGuard('django-basic'), DjangoPermissionsGuard)
+  @RequireGroups('secret-agents')
+  basicAgents(@CurrentUser('username') username: string) {
+    return { username };
+  }
+
+  @Get('session-keys')
+  sessionKeys(@CurrentSession() session: DjangoSessionData) {
+    return { key: session.key, keys: session.keys().sort() };
   }
 
   @Post('login')

@@ -140,4 +140,24 @@ export class DjangoAuthService {
   groupNames(user: DjangoUser): Promise<string[]> {
     return this.users.groupNames(user);
   }
+
+  /** mod_wsgi's `groups_for_user`: the group names of an active user, [] for unknown or inactive ones. */
+  async groupsForUser(username: string): Promise<string[]> {
+    const user = await this.users.findByUsername(username);
+    return user && user.isActive ? this.groupNames(user) : [];
+  }
+
+  /**
+   * mod_wsgi's `check_password`: null when the user is unknown or inactive (after burning one
+   * hash, as patched Django does), else whether the password is right (rehashing if outdated).
+   */
+  async checkUserPassword(username: string, password: string): Promise<boolean | null> {
+    const hashers = this.options.hashers;
+    const user = await this.users.findByUsername(username);
+    if (!user || !user.isActive) {
+      await makePassword(password, { hashers });
+      return null;
+    }
+    return checkPassword(password, user.password, { hashers, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
+  }
 }

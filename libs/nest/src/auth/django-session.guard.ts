@@ -1,24 +1,18 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, REQUIRED_GROUPS_KEY, REQUIRED_PERMISSIONS_KEY, STAFF_ONLY_KEY, SUPERUSER_ONLY_KEY } from '../django-bridge.constants.js';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY } from '../django-bridge.constants.js';
 import { toHttpError } from '../session/django-session.interceptor.js';
 import type { DjangoUser } from '../users/django-user.js';
-import { DjangoAuthService } from './django-auth.service.js';
+import { DjangoPermissionsGuard } from './django-permissions.guard.js';
 
 /**
- * Authenticates requests with the Django session cookie: 401 without a valid session, 403 when the
- * user lacks what the route requires (@RequirePermissions, @RequireGroups, @StaffOnly,
- * @SuperuserOnly), 503 when the database is down. Use per route or as a global guard, with
- * @Public() and @OptionalAuth() as opt-outs. Every decision is a protected method to override.
+ * Authenticates requests with the Django session cookie, then authorizes like
+ * DjangoPermissionsGuard: 401 without a valid session, 403 when the user lacks what the route
+ * requires, 503 when the database is down. Use per route or as a global guard, with @Public() and
+ * @OptionalAuth() as opt-outs. Every decision is a protected method to override.
  */
 @Injectable()
-export class DjangoSessionGuard implements CanActivate {
-  constructor(
-    protected readonly reflector: Reflector,
-    protected readonly auth: DjangoAuthService,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+export class DjangoSessionGuard extends DjangoPermissionsGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' || this.flag(context, IS_PUBLIC_KEY)) return true;
     const req = context.switchToHttp().getRequest<{ user?: DjangoUser | null }>();
     let user: DjangoUser | null;
@@ -32,41 +26,10 @@ export class DjangoSessionGuard implements CanActivate {
       if (this.flag(context, OPTIONAL_AUTH_KEY)) return true;
       return this.onUnauthenticated(context);
     }
-    if (!(await this.isAllowed(user, context))) return this.onForbidden(context, user);
-    return true;
+    return super.canActivate(context);
   }
 
   protected resolveUser(req: object): Promise<DjangoUser | null> {
     return this.auth.userFromRequest(req);
-  }
-
-  /** Whether an authenticated user may use the route. */
-  protected async isAllowed(user: DjangoUser, context: ExecutionContext): Promise<boolean> {
-    if (this.flag(context, STAFF_ONLY_KEY) && !user.isStaff) return false;
-    if (this.flag(context, SUPERUSER_ONLY_KEY) && !user.isSuperuser) return false;
-    const perms = this.list(context, REQUIRED_PERMISSIONS_KEY);
-    if (perms.length && !(await this.auth.hasPerms(user, perms))) return false;
-    const groups = this.list(context, REQUIRED_GROUPS_KEY);
-    if (groups.length) {
-      const mine = new Set(await this.auth.groupNames(user));
-      if (!groups.every((g) => mine.has(g))) return false;
-    }
-    return true;
-  }
-
-  protected onUnauthenticated(_context: ExecutionContext): never {
-    throw new UnauthorizedException('Authentication credentials were not provided or are invalid');
-  }
-
-  protected onForbidden(_context: ExecutionContext, _user: DjangoUser): never {
-    throw new ForbiddenException('You do not have permission to perform this action');
-  }
-
-  protected flag(context: ExecutionContext, key: string): boolean {
-    return this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]) === true;
-  }
-
-  protected list(context: ExecutionContext, key: string): string[] {
-    return [...(this.reflector.get<string[]>(key, context.getClass()) ?? []), ...(this.reflector.get<string[]>(key, context.getHandler()) ?? [])];
   }
 }

@@ -20,3 +20,6 @@ export const CurrentUser = createParamDecorator((field: keyof DjangoUser | undef
   const user = ctx.switchToHttp().getRequest<{ user?: DjangoUser | null }>().user ?? null;
   return field && user ? user[field] : user;
 });
+
+/** The request's Django session (load it first: the session interceptor does when a cookie is present). */
+export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ djangoSession?: unknown }>().djangoSession);

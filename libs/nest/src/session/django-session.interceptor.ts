@@ -35,6 +35,8 @@ export class DjangoSessionInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<object>();
     const res = http.getResponse<object>();
+    // Without a cookie the session starts empty and costs no query; with one, it is read once here.
+    this.sessions.forRequest(req);
     const before = this.sessions.cookieKey(req) !== undefined ? this.sessions.load(req).catch((err) => Promise.reject(toHttpError(err))) : Promise.resolve();
     return from(before).pipe(
       switchMap(() => next.handle()),

@@ -45,6 +45,8 @@ export class DjangoSessionService {
         onCorrupt: (err) => this.logger.warn(err.message),
       });
       this.sessions.set(req, session);
+      // Handlers read it through @CurrentSession().
+      Object.defineProperty(req, 'djangoSession', { value: session, configurable: true, enumerable: false });
     }
     return session;
   }
