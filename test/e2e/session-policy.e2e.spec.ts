@@ -66,10 +66,14 @@ describe('custom user model table', () => {
       ]) await ds.query(sql);
       const store = new TypeOrmUserStore(ds, { userModel: { table: 'accounts_member', pkColumn: 'uid', pkType: 'uuid', usernameField: 'email', isStaffColumn: null, extraColumns: ['nickname'] } });
       const member = (await store.findByUsername('m@example.com'))!;
-      expect(member).toMatchObject({ id: '0123456789abcdef0123456789abcdef', username: 'm@example.com', isActive: true, isStaff: false, fields: { nickname: 'mem' } });
+      expect(member).toMatchObject({ id: '01234567-89ab-cdef-0123-456789abcdef', username: 'm@example.com', isActive: true, isStaff: false, fields: { nickname: 'mem' } });
       expect(member.lastLogin?.toISOString()).toBe('2026-01-02T03:04:05.600Z');
       expect([...(await store.allPermissions(member))].sort()).toEqual(['notes.add_note', 'notes.delete_note']);
       expect(await store.groupNames(member)).toEqual(['editors']);
+      // _auth_user_id holds the hyphenated form (value_to_string); SQLite stores 32 hex digits.
+      expect((await store.findById('01234567-89ab-cdef-0123-456789abcdef'))?.username).toBe('m@example.com');
+      await store.updateLastLogin(member, new Date(Date.UTC(2026, 5, 1)));
+      expect((await ds.query('SELECT last_login FROM accounts_member'))[0].last_login).toBe('2026-06-01 00:00:00');
       expect(store.parsePk('01234567-89ab-cdef-0123-456789abcdef')).toBe('01234567-89ab-cdef-0123-456789abcdef');
       expect(store.parsePk("1' OR '1'='1")).toBeNull();
     } finally {

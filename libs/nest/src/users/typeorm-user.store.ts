@@ -50,7 +50,7 @@ export class TypeOrmUserStore {
     const m = this.model;
     const flag = (column: string | null, fallback: boolean) => (column ? row[column] === true || row[column] === 1 || row[column] === '1' || row[column] === 't' : fallback);
     const rawId = row[m.pkColumn];
-    const id = typeof rawId === 'string' && m.pkType !== 'uuid' && Number.isSafeInteger(Number(rawId)) ? Number(rawId) : (rawId as number | string);
+    const id = m.pkType === 'uuid' ? (this.parsePk(String(rawId)) ?? String(rawId)) : typeof rawId === 'string' && Number.isSafeInteger(Number(rawId)) ? Number(rawId) : (rawId as number | string);
     return {
       id,
       username: String(row[m.usernameField]),
@@ -76,8 +76,13 @@ export class TypeOrmUserStore {
     return Number.isSafeInteger(n) ? n : text.trim();
   }
 
+  /** A key as this database stores it: Django keeps UUIDs as 32 hex characters outside PostgreSQL. */
+  private pkParam(id: number | string): number | string {
+    return this.model.pkType === 'uuid' && this.dialect !== 'postgres' ? String(id).replace(/-/g, '') : id;
+  }
+
   async findById(id: number | string): Promise<DjangoUser | null> {
-    const [row] = await this.rows(this.selectUser(`${this.q(this.model.pkColumn)} = ${this.p(1)}`), [id]);
+    const [row] = await this.rows(this.selectUser(`${this.q(this.model.pkColumn)} = ${this.p(1)}`), [this.pkParam(id)]);
     return this.toUser(row);
   }
 
@@ -92,7 +97,7 @@ export class TypeOrmUserStore {
     const m = this.model;
     const rows = await this.rows(
       `SELECT g.${this.q('name')} AS name FROM ${this.q('auth_group')} g JOIN ${this.q(m.groupsTable)} ug ON ug.${this.q('group_id')} = g.${this.q('id')} WHERE ug.${this.q(m.m2mColumn)} = ${this.p(1)} ORDER BY g.${this.q('name')}`,
-      [user.id],
+      [this.pkParam(user.id)],
     );
     return rows.map((r) => String(r.name));
   }
@@ -108,7 +113,7 @@ export class TypeOrmUserStore {
     if (user.isSuperuser) return this.permissionSet(await this.rows(perm, []));
     const own = `${perm} JOIN ${this.q(m.permissionsTable)} up ON up.${this.q('permission_id')} = p.${this.q('id')} WHERE up.${this.q(m.m2mColumn)} = ${this.p(1)}`;
     const viaGroups = `${perm} JOIN ${this.q('auth_group_permissions')} gp ON gp.${this.q('permission_id')} = p.${this.q('id')} JOIN ${this.q(m.groupsTable)} ug ON ug.${this.q('group_id')} = gp.${this.q('group_id')} WHERE ug.${this.q(m.m2mColumn)} = ${this.p(1)}`;
-    const [a, b] = await Promise.all([this.rows(own, [user.id]), this.rows(viaGroups, [user.id])]);
+    const [a, b] = await Promise.all([this.rows(own, [this.pkParam(user.id)]), this.rows(viaGroups, [this.pkParam(user.id)])]);
     return this.permissionSet([...a, ...b]);
   }
 
@@ -118,13 +123,13 @@ export class TypeOrmUserStore {
 
   /** Writes only the password column (rehash on login, `set_password` + `save(update_fields=...)`). */
   async setPassword(user: DjangoUser, encoded: string): Promise<void> {
-    await this.rows(`UPDATE ${this.q(this.model.table)} SET ${this.q('password')} = ${this.p(1)} WHERE ${this.q(this.model.pkColumn)} = ${this.p(2)}`, [encoded, user.id]);
+    await this.rows(`UPDATE ${this.q(this.model.table)} SET ${this.q('password')} = ${this.p(1)} WHERE ${this.q(this.model.pkColumn)} = ${this.p(2)}`, [encoded, this.pkParam(user.id)]);
     user.password = encoded;
   }
 
   /** Django's `update_last_login` receiver. */
   async updateLastLogin(user: DjangoUser, now = new Date()): Promise<void> {
-    await this.rows(`UPDATE ${this.q(this.model.table)} SET ${this.q('last_login')} = ${this.p(1)} WHERE ${this.q(this.model.pkColumn)} = ${this.p(2)}`, [toDatabaseDateTime(this.dialect, now, this.convention), user.id]);
+    await this.rows(`UPDATE ${this.q(this.model.table)} SET ${this.q('last_login')} = ${this.p(1)} WHERE ${this.q(this.model.pkColumn)} = ${this.p(2)}`, [toDatabaseDateTime(this.dialect, now, this.convention), this.pkParam(user.id)]);
     user.lastLogin = now;
   }
 }
