@@ -52,7 +52,8 @@ describe.each(['express', 'fastify'] as AdapterName[])('CSRF through %s', (adapt
     const cookies = cookieHeader({ ...login.cookies, csrftoken: secret });
     const post = (headers: Record<string, string>, cookie = cookies) => request(t.url).post('/csrf/post').set('Cookie', cookie).set(headers).send({});
     expect((await post({})).body.message).toBe('CSRF verification failed. CSRF token missing.');
-    expect((await post({ 'X-CSRFToken': 'short' })).body.message).toBe("CSRF verification failed. CSRF token from the 'X-CSRFToken' HTTP header has incorrect length.");
+    // Django names the header as HttpHeaders.parse_header_name does: 'X-Csrftoken'.
+    expect((await post({ 'X-CSRFToken': 'short' })).body.message).toBe("CSRF verification failed. CSRF token from the 'X-Csrftoken' HTTP header has incorrect length.");
     expect((await post({ 'X-CSRFToken': getCsrfToken(getNewCsrfSecret()) })).status).toBe(403);
     expect((await post({ 'X-CSRFToken': getCsrfToken(secret) }, cookieHeader({ sessionid: login.cookies.sessionid }))).body.message).toBe('CSRF verification failed. CSRF cookie not set.');
     // Django's own csrftoken cookie (set by its login) works with a token for its secret.

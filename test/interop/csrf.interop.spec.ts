@@ -125,11 +125,13 @@ function as32(reason: string): string {
 type Case = { name?: string; method?: string; cookie?: string; header?: string; form?: string; secure?: boolean; referer?: string; host?: string; port?: number; trusted?: string[]; cookie_domain?: string };
 
 function ours(c: Case) {
-  const host = c.host ?? 'testserver';
+  // Without a Host header Django builds one from SERVER_NAME plus any non-default SERVER_PORT.
+  const port = c.port ?? (c.secure ? 443 : 80);
+  const host = c.host ?? (port === (c.secure ? 443 : 80) ? 'testserver' : `testserver:${port}`);
   const allowed = host === 'testserver' || host === 'testserver:8443' || isSameDomain(host.replace(/:\d+$/, ''), '.example.com');
   const result = verifyCsrfRequest({
     method: c.method ?? 'POST', storedToken: c.cookie, headerToken: c.header, formToken: c.form, isSecure: c.secure ?? false,
-    host: allowed ? host : null, referer: c.referer, trustedOrigins: c.trusted, cookieDomain: c.cookie_domain, serverPort: c.port ?? (c.secure ? 443 : 80),
+    host: allowed ? host : null, referer: c.referer, trustedOrigins: c.trusted, cookieDomain: c.cookie_domain, serverPort: port,
   });
   return result.ok ? 'accepted' : as32(result.reason);
 }
