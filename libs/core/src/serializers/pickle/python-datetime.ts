@@ -1,4 +1,9 @@
-/** Python `datetime.date`, which has no JS equivalent. */
+/**
+ * Python's `datetime.date` and naive `datetime.datetime`, which JS has no type for. Aware
+ * datetimes read from pickles become plain JS Dates instead (an instant needs no extra type).
+ */
+
+/** Python `datetime.date`: a calendar day without time or zone. */
 export class PyDate {
   constructor(
     readonly year: number,
@@ -16,7 +21,10 @@ export class PyDate {
   }
 }
 
-/** A naive Python `datetime` (no tzinfo): a wall-clock time whose zone the site's settings decide. */
+/**
+ * A naive Python `datetime` (no tzinfo): a wall-clock time whose zone the reader must decide
+ * (Django: TIME_ZONE when USE_TZ is False). Keeps Python's microsecond precision.
+ */
 export class NaiveDateTime {
   constructor(
     readonly year: number,
@@ -28,7 +36,7 @@ export class NaiveDateTime {
     readonly microsecond = 0,
   ) {}
 
-  /** `datetime.isoformat()`: microseconds only when non-zero, as Python writes them. */
+  /** `datetime.isoformat()`: the fraction only when non-zero, always six digits, as Python writes it. */
   toISOString(): string {
     const base = `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}T${pad(this.hour)}:${pad(this.minute)}:${pad(this.second)}`;
     return this.microsecond ? `${base}.${pad(this.microsecond, 6)}` : base;
@@ -38,12 +46,15 @@ export class NaiveDateTime {
     return this.toISOString();
   }
 
-  /** The instant this wall time denotes at a UTC offset (minutes east of UTC). */
+  /**
+   * The instant this wall time denotes at a fixed UTC offset (minutes east of UTC, e.g. 60 for
+   * +01:00). A JS Date has millisecond precision: the microseconds are truncated.
+   */
   toDate(offsetMinutes = 0): Date {
     return new Date(this.wallClockMs() - offsetMinutes * 60_000);
   }
 
-  /** Milliseconds of the wall time read as if it were UTC. */
+  /** Milliseconds of the wall time read as if it were UTC (years 0-99 included). */
   wallClockMs(): number {
     const d = new Date(0);
     d.setUTCFullYear(this.year, this.month - 1, this.day);

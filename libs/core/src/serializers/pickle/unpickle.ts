@@ -1,397 +1,320 @@
 import { SerializationError } from '../../errors.js';
-import { GlobalRef, SAFE_REDUCERS } from './pickle-globals.js';
-import { NaiveDateTime, PyDate } from './python-datetime.js';
+import { PickleCursor } from './pickle-cursor.js';
+import { callGlobal, GlobalRef, lookupGlobal } from './pickle-globals.js';
+import { decodeAscii, decodeQuotedString, decodeRawUnicodeEscape, decodeUtf8 } from './pickle-text.js';
+import { checkResultShape } from './result-shape.js';
 
 export interface UnpickleOptions {
   /** Largest pickle accepted, in bytes (default 4 MiB). */
   maxSize?: number;
   /** Deepest container nesting accepted in the result (default 128). */
   maxDepth?: number;
+  /** Most memo entries (PUT/MEMOIZE) accepted (default 1,000,000; CPython memoizes nearly every container and string). */
+  maxMemo?: number;
+  /** Most container elements (list/tuple items plus dict entries, summed) accepted (default 2,000,000). */
+  maxElements?: number;
 }
 
-const MARK = Symbol('mark');
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const HIGHEST_PROTOCOL = 5;
+const DECIMAL = /^[+-]?(?:0|[1-9][0-9]*)$/;
+const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|nan)$/;
 
 /**
- * Reads a Python pickle (protocols 0 to 5) restricted to plain data: dict, list, tuple (as an
- * array), str, bytes (Buffer), int (number, or BigInt beyond 2^53), float, bool, None (null), and
- * datetime/date with their time zones. Any other global or opcode is a SerializationError; nothing
- * named in the pickle is ever imported or executed. Cyclic structures are refused.
+ * Reads a Python pickle (protocols 0 to 5) restricted to plain data, like Django's PickleSerializer
+ * sessions and cache values: dict -> object (own data properties, str and int keys), list and
+ * tuple -> array, str -> string, bytes -> Buffer, int -> number (BigInt beyond 2^53), float,
+ * bool, None -> null, naive datetime -> NaiveDateTime, aware datetime -> Date (microseconds
+ * truncated to milliseconds), date -> PyDate.
+ *
+ * Only the globals in pickle-globals.ts may be named, and they are JS functions that build data:
+ * nothing in the pickle is ever imported or executed. Every other global or opcode (objects,
+ * BUILD, sets, persistent ids, extension codes, out-of-band buffers, bytearray) is a
+ * SerializationError, as are cycles, truncation, trailing bytes and exceeded limits.
  */
 export function unpickle(data: Buffer | Uint8Array, options: UnpickleOptions = {}): unknown {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const maxSize = options.maxSize ?? 4 * 1024 * 1024;
   if (buf.length > maxSize) throw new SerializationError(`Pickle is larger than ${maxSize} bytes`);
-  const value = new Unpickler(buf).load();
-  checkShape(value, options.maxDepth ?? 128, 0, new Set());
+  const value = new Unpickler(buf, options.maxMemo ?? 1_000_000, options.maxElements ?? 2_000_000).load();
+  checkResultShape(value, options.maxDepth ?? 128);
   return value;
 }
 
-function checkShape(value: unknown, maxDepth: number, depth: number, open: Set<object>): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Buffer.isBuffer(value) || value instanceof Date || value instanceof NaiveDateTime || value instanceof PyDate) return;
-  const container = Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype;
-  // Globals, time zones and timedeltas may only appear as arguments of an allowed call.
-  if (!container) throw new SerializationError('Pickle holds a value outside the safe subset');
-  if (open.has(value)) throw new SerializationError('Pickle holds a cyclic structure');
-  if (depth >= maxDepth) throw new SerializationError('Pickle nested too deeply');
-  open.add(value);
-  for (const v of Object.values(value)) checkShape(v, maxDepth, depth + 1, open);
-  open.delete(value);
-}
+/** Tuples are arrays that APPEND may not grow and that REDUCE accepts as arguments. */
+type Tuple = unknown[] & { readonly __tuple: unique symbol };
 
 class Unpickler {
-  private pos = 0;
+  private readonly in: PickleCursor;
+  /** The current stack; MARK saves it on `metastack` and starts a new one, as CPython does. */
   private stack: unknown[] = [];
-  private marks: number[] = [];
+  private readonly metastack: unknown[][] = [];
   private readonly memo = new Map<number, unknown>();
+  private readonly tuples = new WeakSet<unknown[]>();
+  private elements = 0;
 
-  constructor(private readonly buf: Buffer) {}
+  constructor(
+    buf: Buffer,
+    private readonly maxMemo: number,
+    private readonly maxElements: number,
+  ) {
+    this.in = new PickleCursor(buf);
+  }
 
   private fail(what: string): never {
-    throw new SerializationError(`Invalid pickle: ${what} at byte ${this.pos}`);
-  }
-
-  private take(n: number): Buffer {
-    if (!Number.isSafeInteger(n) || n < 0 || this.pos + n > this.buf.length) this.fail('truncated data');
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-
-  private u8 = () => this.take(1)[0];
-  private u32 = () => this.take(4).readUInt32LE(0);
-  private u64(): number {
-    const n = this.take(8).readBigUInt64LE(0);
-    if (n > BigInt(this.buf.length)) this.fail('length larger than the data');
-    return Number(n);
-  }
-
-  private line(): string {
-    const end = this.buf.indexOf(0x0a, this.pos);
-    if (end < 0) this.fail('unterminated line');
-    const text = this.buf.toString('latin1', this.pos, end);
-    this.pos = end + 1;
-    return text;
-  }
-
-  private pop(): unknown {
-    if (this.stack.length === 0 || (this.marks.length && this.stack.length <= this.marks[this.marks.length - 1])) this.fail('stack underflow');
-    return this.stack.pop();
-  }
-
-  private top(): unknown {
-    if (this.stack.length === 0) this.fail('stack underflow');
-    return this.stack[this.stack.length - 1];
-  }
-
-  private popMark(): unknown[] {
-    const at = this.marks.pop();
-    if (at === undefined) this.fail('missing MARK');
-    return this.stack.splice(at);
-  }
-
-  private text(bytes: Buffer): string {
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      return this.fail('string is not UTF-8');
-    }
-  }
-
-  private setItems(target: unknown, items: unknown[]): void {
-    if (!isDict(target) || items.length % 2) this.fail('SETITEM(S) on a non-dict');
-    for (let i = 0; i < items.length; i += 2) {
-      let key = items[i];
-      if (typeof key === 'number' || typeof key === 'bigint') key = String(key);
-      if (typeof key !== 'string') this.fail('dict key is not a string or int');
-      Object.defineProperty(target, key, { value: items[i + 1], enumerable: true, writable: true, configurable: true });
-    }
-  }
-
-  private append(target: unknown, items: unknown[]): void {
-    if (!Array.isArray(target) || FROZEN.has(target)) this.fail('APPEND(S) on a non-list');
-    target.push(...items);
-  }
-
-  private tuple(items: unknown[]): unknown[] {
-    FROZEN.add(items);
-    return items;
-  }
-
-  private integer(big: bigint): number | bigint {
-    const n = Number(big);
-    return Number.isSafeInteger(n) ? n : big;
-  }
-
-  private long(bytes: Buffer): number | bigint {
-    if (bytes.length === 0) return 0;
-    let big = 0n;
-    for (let i = bytes.length - 1; i >= 0; i--) big = (big << 8n) | BigInt(bytes[i]);
-    if (bytes[bytes.length - 1] & 0x80) big -= 1n << BigInt(bytes.length * 8);
-    return this.integer(big);
+    return this.in.fail(what);
   }
 
   load(): unknown {
     for (;;) {
-      if (this.pos >= this.buf.length) this.fail('no STOP opcode');
-      const op = this.buf[this.pos++];
-      switch (op) {
-        case 0x80: { // PROTO
-          const proto = this.u8();
-          if (proto > 5) this.fail(`unsupported protocol ${proto}`);
-          break;
-        }
-        case 0x95: // FRAME: framing is only a read-ahead hint
-          this.u64();
-          break;
-        case 0x2e: // STOP
-          return this.pop();
-        case 0x28: // MARK
-          this.marks.push(this.stack.length);
-          break;
-        case 0x30: // POP
-          if (this.marks.length && this.marks[this.marks.length - 1] === this.stack.length) this.marks.pop();
-          else this.pop();
-          break;
-        case 0x31: // POP_MARK
-          this.popMark();
-          break;
-        case 0x32: // DUP
-          this.stack.push(this.top());
-          break;
-        case 0x4e: // NONE
-          this.stack.push(null);
-          break;
-        case 0x88: // NEWTRUE
-          this.stack.push(true);
-          break;
-        case 0x89: // NEWFALSE
-          this.stack.push(false);
-          break;
-        case 0x49: { // INT (text); I00/I01 are False/True
-          const t = this.line();
-          if (t === '00' || t === '01') this.stack.push(t === '01');
-          else if (/^[+-]?\d+$/.test(t)) this.stack.push(this.integer(BigInt(t)));
-          else this.fail('bad INT');
-          break;
-        }
-        case 0x4c: { // LONG (text)
-          const t = this.line().replace(/L$/, '');
-          if (!/^[+-]?\d+$/.test(t)) this.fail('bad LONG');
-          this.stack.push(this.integer(BigInt(t)));
-          break;
-        }
-        case 0x4a: // BININT
-          this.stack.push(this.take(4).readInt32LE(0));
-          break;
-        case 0x4b: // BININT1
-          this.stack.push(this.u8());
-          break;
-        case 0x4d: // BININT2
-          this.stack.push(this.take(2).readUInt16LE(0));
-          break;
-        case 0x8a: // LONG1
-          this.stack.push(this.long(this.take(this.u8())));
-          break;
-        case 0x8b: { // LONG4
-          const n = this.take(4).readInt32LE(0);
-          if (n < 0) this.fail('negative LONG4 length');
-          this.stack.push(this.long(this.take(n)));
-          break;
-        }
-        case 0x46: { // FLOAT (text repr)
-          const t = this.line();
-          if (!/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|inf|nan)$/i.test(t)) this.fail('bad FLOAT');
-          this.stack.push(/inf/i.test(t) ? (t.startsWith('-') ? -Infinity : Infinity) : /nan/i.test(t) ? NaN : Number(t));
-          break;
-        }
-        case 0x47: // BINFLOAT
-          this.stack.push(this.take(8).readDoubleBE(0));
-          break;
-        case 0x56: // UNICODE (raw-unicode-escape text)
-          this.stack.push(rawUnicodeEscape(this.line(), () => this.fail('bad UNICODE escape')));
-          break;
-        case 0x58: // BINUNICODE
-          this.stack.push(this.text(this.take(this.u32())));
-          break;
-        case 0x8c: // SHORT_BINUNICODE
-          this.stack.push(this.text(this.take(this.u8())));
-          break;
-        case 0x8d: // BINUNICODE8
-          this.stack.push(this.text(this.take(this.u64())));
-          break;
-        case 0x43: // SHORT_BINBYTES
-          this.stack.push(Buffer.from(this.take(this.u8())));
-          break;
-        case 0x42: // BINBYTES
-          this.stack.push(Buffer.from(this.take(this.u32())));
-          break;
-        case 0x8e: // BINBYTES8
-        case 0x96: // BYTEARRAY8
-          this.stack.push(Buffer.from(this.take(this.u64())));
-          break;
-        case 0x7d: // EMPTY_DICT
-          this.stack.push(newDict());
-          break;
-        case 0x64: { // DICT
-          const d = newDict();
-          this.setItems(d, this.popMark());
-          this.stack.push(d);
-          break;
-        }
-        case 0x5d: // EMPTY_LIST
-          this.stack.push([]);
-          break;
-        case 0x6c: // LIST
-          this.stack.push(this.popMark());
-          break;
-        case 0x29: // EMPTY_TUPLE
-          this.stack.push(this.tuple([]));
-          break;
-        case 0x74: // TUPLE
-          this.stack.push(this.tuple(this.popMark()));
-          break;
-        case 0x85: // TUPLE1
-          this.stack.push(this.tuple([this.pop()]));
-          break;
-        case 0x86: { // TUPLE2
-          const b = this.pop();
-          this.stack.push(this.tuple([this.pop(), b]));
-          break;
-        }
-        case 0x87: { // TUPLE3
-          const c = this.pop();
-          const b = this.pop();
-          this.stack.push(this.tuple([this.pop(), b, c]));
-          break;
-        }
-        case 0x61: { // APPEND
-          const v = this.pop();
-          this.append(this.top(), [v]);
-          break;
-        }
-        case 0x65: { // APPENDS
-          const items = this.popMark();
-          this.append(this.top(), items);
-          break;
-        }
-        case 0x73: { // SETITEM
-          const v = this.pop();
-          const k = this.pop();
-          this.setItems(this.top(), [k, v]);
-          break;
-        }
-        case 0x75: { // SETITEMS
-          const items = this.popMark();
-          this.setItems(this.top(), items);
-          break;
-        }
-        case 0x70: // PUT
-          this.put(Number(this.decimal(this.line())));
-          break;
-        case 0x71: // BINPUT
-          this.put(this.u8());
-          break;
-        case 0x72: // LONG_BINPUT
-          this.put(this.u32());
-          break;
-        case 0x94: // MEMOIZE
-          this.put(this.memo.size);
-          break;
-        case 0x67: // GET
-          this.get(Number(this.decimal(this.line())));
-          break;
-        case 0x68: // BINGET
-          this.get(this.u8());
-          break;
-        case 0x6a: // LONG_BINGET
-          this.get(this.u32());
-          break;
-        case 0x63: { // GLOBAL "module\nname\n"
-          const module = this.line();
-          this.stack.push(this.global(module, this.line()));
-          break;
-        }
-        case 0x93: { // STACK_GLOBAL
-          const name = this.pop();
-          const module = this.pop();
-          if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
-          this.stack.push(this.global(module, name));
-          break;
-        }
-        case 0x52: { // REDUCE: only allow-listed callables, with validated arguments
-          const args = this.pop();
-          const callable = this.pop();
-          if (!(callable instanceof GlobalRef) || !Array.isArray(args) || !FROZEN.has(args)) this.fail('REDUCE needs a global and a tuple');
-          this.stack.push(this.call(callable.name, args));
-          break;
-        }
-        default:
-          this.fail(`opcode 0x${op.toString(16).padStart(2, '0')} is not allowed`);
-      }
+      if (this.in.atEnd) this.fail('no STOP opcode');
+      const op = this.in.u8();
+      if (op === 0x2e) return this.stop();
+      this.step(op);
     }
   }
 
-  private decimal(text: string): string {
-    if (!/^\d+$/.test(text)) this.fail('bad memo index');
-    return text;
+  private stop(): unknown {
+    // CPython tolerates leftovers here; a pickle.dumps() output never has any, so we refuse them.
+    if (this.metastack.length > 0) this.fail('unclosed MARK at STOP');
+    if (this.stack.length !== 1) this.fail(this.stack.length === 0 ? 'empty stack at STOP' : 'extra values on the stack at STOP');
+    if (!this.in.atEnd) this.fail('trailing data after STOP');
+    return this.stack[0];
+  }
+
+  private step(op: number): void {
+    const i = this.in;
+    switch (op) {
+      // Framing and protocol
+      case 0x80: { // PROTO
+        const proto = i.u8();
+        if (proto > HIGHEST_PROTOCOL) this.fail(`unsupported pickle protocol ${proto}`);
+        return;
+      }
+      case 0x95: // FRAME: a read-ahead hint; its announced bytes must all be there.
+        i.u64Length();
+        return;
+      // Stack manipulation
+      case 0x28: // MARK
+        this.metastack.push(this.stack);
+        this.stack = [];
+        return;
+      case 0x30: // POP: the top item, or an empty mark
+        if (this.stack.length === 0 && this.metastack.length > 0) this.popMark();
+        else this.pop();
+        return;
+      case 0x31: // POP_MARK
+        this.popMark();
+        return;
+      case 0x32: // DUP
+        return this.push(this.top());
+      // Constants
+      case 0x4e: return this.push(null); // NONE
+      case 0x88: return this.push(true); // NEWTRUE
+      case 0x89: return this.push(false); // NEWFALSE
+      // Integers
+      case 0x49: return this.push(this.textInt(i.asciiLine(), true)); // INT (I01/I00 are True/False)
+      case 0x4c: return this.push(this.textInt(i.asciiLine().replace(/L$/, ''), false)); // LONG
+      case 0x4a: return this.push(i.i32()); // BININT
+      case 0x4b: return this.push(i.u8()); // BININT1
+      case 0x4d: return this.push(i.u16()); // BININT2
+      case 0x8a: return this.push(littleEndianInt(i.take(i.u8()))); // LONG1
+      case 0x8b: return this.push(littleEndianInt(i.take(this.nonNegative(i.i32())))); // LONG4
+      // Floats
+      case 0x46: return this.push(this.textFloat(i.asciiLine())); // FLOAT
+      case 0x47: return this.push(i.f64be()); // BINFLOAT
+      // Text (str)
+      case 0x56: return this.push(this.text(decodeRawUnicodeEscape(i.line()))); // UNICODE
+      case 0x58: return this.push(this.text(i.utf8(i.u32(), decodeUtf8))); // BINUNICODE
+      case 0x8c: return this.push(this.text(i.utf8(i.u8(), decodeUtf8))); // SHORT_BINUNICODE
+      case 0x8d: return this.push(this.text(i.utf8(i.u64Length(), decodeUtf8))); // BINUNICODE8
+      // Python 2 str, decoded as ASCII like Python 3's pickle.loads default
+      case 0x53: return this.push(this.text(decodeQuotedString(i.line()))); // STRING
+      case 0x54: return this.push(this.text(decodeAscii(i.take(this.nonNegative(i.i32()))))); // BINSTRING
+      case 0x55: return this.push(this.text(decodeAscii(i.take(i.u8())))); // SHORT_BINSTRING
+      // bytes
+      case 0x43: return this.push(Buffer.from(i.take(i.u8()))); // SHORT_BINBYTES
+      case 0x42: return this.push(Buffer.from(i.take(i.u32()))); // BINBYTES
+      case 0x8e: return this.push(Buffer.from(i.take(i.u64Length()))); // BINBYTES8
+      // Containers
+      case 0x7d: return this.push(newDict()); // EMPTY_DICT
+      case 0x64: { // DICT
+        const d = newDict();
+        this.setItems(d, this.popMark());
+        return this.push(d);
+      }
+      case 0x5d: return this.push([]); // EMPTY_LIST
+      case 0x6c: return this.push(this.counted(this.popMark())); // LIST
+      case 0x29: return this.push(this.tuple([])); // EMPTY_TUPLE
+      case 0x74: return this.push(this.tuple(this.popMark())); // TUPLE
+      case 0x85: return this.push(this.tuple(this.popN(1))); // TUPLE1
+      case 0x86: return this.push(this.tuple(this.popN(2))); // TUPLE2
+      case 0x87: return this.push(this.tuple(this.popN(3))); // TUPLE3
+      case 0x61: { // APPEND
+        const v = this.pop();
+        return this.append(this.top(), [v]);
+      }
+      case 0x65: { // APPENDS
+        const items = this.popMark();
+        return this.append(this.top(), items);
+      }
+      case 0x73: { // SETITEM
+        const pair = this.popN(2);
+        return this.setItems(this.top(), pair);
+      }
+      case 0x75: { // SETITEMS
+        const items = this.popMark();
+        return this.setItems(this.top(), items);
+      }
+      // Memo
+      case 0x70: return this.put(this.memoIndex(i.asciiLine())); // PUT
+      case 0x71: return this.put(i.u8()); // BINPUT
+      case 0x72: return this.put(i.u32()); // LONG_BINPUT
+      case 0x94: return this.put(this.memo.size); // MEMOIZE
+      case 0x67: return this.get(this.memoIndex(i.asciiLine())); // GET
+      case 0x68: return this.get(i.u8()); // BINGET
+      case 0x6a: return this.get(i.u32()); // LONG_BINGET
+      // Globals: only allow-listed names, only called through REDUCE
+      case 0x63: { // GLOBAL "module\nname\n"
+        const module = i.asciiLine();
+        return this.push(lookupGlobal(module, i.asciiLine()));
+      }
+      case 0x93: { // STACK_GLOBAL
+        const [module, name] = this.popN(2);
+        if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
+        return this.push(lookupGlobal(module, name));
+      }
+      case 0x52: { // REDUCE
+        const [callable, args] = this.popN(2);
+        if (!(callable instanceof GlobalRef) || !Array.isArray(args) || !this.tuples.has(args)) this.fail('REDUCE needs an allowed global and a tuple');
+        return this.push(callGlobal(callable, args));
+      }
+      default:
+        // BUILD, INST, OBJ, NEWOBJ(_EX), PERSID, BINPERSID, EXT1/2/4, EMPTY_SET, ADDITEMS,
+        // FROZENSET, BYTEARRAY8, NEXT_BUFFER, READONLY_BUFFER, and bytes that are no opcode.
+        this.in.pos--;
+        this.fail(`opcode 0x${op.toString(16).padStart(2, '0')} is not allowed`);
+    }
+  }
+
+  private push(value: unknown): void {
+    this.stack.push(value);
+  }
+
+  private pop(): unknown {
+    if (this.stack.length === 0) this.fail('stack underflow');
+    return this.stack.pop();
+  }
+
+  /** The item `below` places under the top of the current stack (never across a MARK). */
+  private top(below = 0): unknown {
+    if (this.stack.length <= below) this.fail('stack underflow');
+    return this.stack[this.stack.length - 1 - below];
+  }
+
+  private popN(n: number): unknown[] {
+    if (this.stack.length < n) this.fail('stack underflow');
+    return this.stack.splice(this.stack.length - n, n);
+  }
+
+  private popMark(): unknown[] {
+    const saved = this.metastack.pop();
+    if (saved === undefined) this.fail('MARK missing');
+    const items = this.stack;
+    this.stack = saved;
+    return items;
+  }
+
+  private counted(items: unknown[]): unknown[] {
+    this.elements += items.length;
+    if (this.elements > this.maxElements) this.fail(`more than ${this.maxElements} container elements`);
+    return items;
+  }
+
+  private tuple(items: unknown[]): Tuple {
+    this.tuples.add(this.counted(items));
+    return items as Tuple;
+  }
+
+  private append(target: unknown, items: unknown[]): void {
+    if (!Array.isArray(target) || this.tuples.has(target)) this.fail('APPEND(S) on something that is not a list');
+    for (const item of this.counted(items)) target.push(item);
+  }
+
+  private setItems(target: unknown, items: unknown[]): void {
+    if (!isDict(target)) this.fail('SETITEM(S) on something that is not a dict');
+    if (items.length % 2 !== 0) this.fail('odd number of dict items');
+    this.counted(items.slice(0, items.length / 2));
+    for (let k = 0; k < items.length; k += 2) {
+      // JS keys are strings: Python int keys become their decimal text ({1: x} -> {"1": x}).
+      const key = items[k];
+      if (typeof key !== 'string' && !(typeof key === 'number' && Number.isInteger(key)) && typeof key !== 'bigint') {
+        this.fail('dict keys must be str or int');
+      }
+      setOwn(target, String(key), items[k + 1]);
+    }
   }
 
   private put(index: number): void {
-    if (this.memo.size >= this.buf.length) this.fail('memo too large');
+    if (!this.memo.has(index) && this.memo.size >= this.maxMemo) this.fail(`more than ${this.maxMemo} memo entries`);
     this.memo.set(index, this.top());
   }
 
   private get(index: number): void {
-    if (!this.memo.has(index)) this.fail(`memo ${index} not found`);
-    this.stack.push(this.memo.get(index));
+    if (!this.memo.has(index)) this.fail(`memo key ${index} not found`);
+    this.push(this.memo.get(index));
   }
 
-  private global(module: string, name: string): GlobalRef {
-    const full = `${module}.${name}`;
-    if (!SAFE_REDUCERS.has(full) && !LOOKUP_ONLY.has(full)) this.fail(`global ${full} is not allowed`);
-    return new GlobalRef(full);
+  private memoIndex(text: string): number {
+    if (!/^[0-9]{1,15}$/.test(text)) this.fail('bad memo index');
+    return Number(text);
   }
 
-  private call(name: string, args: unknown[]): unknown {
-    if (GETATTR.has(name)) {
-      // Python pickles ZoneInfo's classmethod as getattr(ZoneInfo, '_unpickle'); nothing else.
-      const [owner, attribute] = args;
-      if (args.length === 2 && owner instanceof GlobalRef && owner.name === 'zoneinfo.ZoneInfo' && attribute === '_unpickle') {
-        return new GlobalRef('zoneinfo.ZoneInfo._unpickle');
-      }
-      this.fail('getattr is allowed only for zoneinfo.ZoneInfo._unpickle');
-    }
-    const reducer = SAFE_REDUCERS.get(name);
-    if (!reducer) this.fail(`${name} cannot be called`);
-    return reducer(args);
+  private nonNegative(n: number): number {
+    if (n < 0) this.fail('negative length');
+    return n;
+  }
+
+  private textInt(text: string, allowBool: boolean): number | bigint | boolean {
+    if (allowBool && (text === '00' || text === '01')) return text === '01';
+    if (!DECIMAL.test(text)) this.fail('bad integer text');
+    return safeOrBig(BigInt(text));
+  }
+
+  private textFloat(text: string): number {
+    if (!FLOAT_TEXT.test(text)) this.fail('bad float text');
+    if (text.endsWith('inf')) return text.startsWith('-') ? -Infinity : Infinity;
+    if (text.endsWith('nan')) return NaN;
+    return Number(text);
+  }
+
+  private text(decoded: string | null): string {
+    if (decoded === null) this.fail('badly encoded string');
+    return decoded;
   }
 }
 
-/** Globals a pickle may name but not call directly. */
-const GETATTR = new Set(['builtins.getattr', '__builtin__.getattr']);
-const LOOKUP_ONLY = new Set([...GETATTR, 'zoneinfo.ZoneInfo']);
+function safeOrBig(big: bigint): number | bigint {
+  const n = Number(big);
+  return Number.isSafeInteger(n) ? n : big;
+}
 
-/** Tuples are arrays that APPEND may not grow and REDUCE may take as arguments. */
-const FROZEN = new WeakSet<unknown[]>();
+/** LONG1/LONG4: two's-complement little-endian; zero bytes mean 0. */
+function littleEndianInt(bytes: Buffer): number | bigint {
+  if (bytes.length === 0) return 0;
+  const big = BigInt('0x' + Buffer.from(bytes).reverse().toString('hex'));
+  return safeOrBig(bytes[bytes.length - 1] & 0x80 ? big - (1n << BigInt(bytes.length * 8)) : big);
+}
+
+/** Assignment would call Object.prototype's __proto__ setter; that one key is defined instead. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
 
 function newDict(): Record<string, unknown> {
   return {};
 }
 
-function isDict(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
-}
-
-/** Python's raw-unicode-escape: \uXXXX and \UXXXXXXXX escapes, every other byte is latin-1. */
-function rawUnicodeEscape(text: string, fail: () => never): string {
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\[uU]/g, (m, four: string, eight: string) => {
-    if (four) return String.fromCharCode(parseInt(four, 16));
-    if (eight) {
-      const cp = parseInt(eight, 16);
-      return cp <= 0x10ffff ? String.fromCodePoint(cp) : fail();
-    }
-    return fail();
-  });
+function isDict(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
