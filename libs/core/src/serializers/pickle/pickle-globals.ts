@@ -2,7 +2,7 @@ import { SerializationError } from '../../errors.js';
 import { assertTimeZone } from '../../time/time-zone.js';
 import { decodeDateState, decodeDateTimeState } from './datetime-state.js';
 import { NaiveDateTime, PyDate } from './python-datetime.js';
-import { zoneWallTimeToInstant } from './zone-wall-time.js';
+import { wallTimeToInstant as zoneWallTimeToInstant } from '../../time/time-zone.js';
 
 /**
  * The globals a pickle may name. Each one is a plain JS function that validates its arguments and

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { zoneWallTimeToInstant } from './zone-wall-time.js';
+import { wallTimeToInstant as zoneWallTimeToInstant } from './time-zone.js';
 
 const at = (zone: string, wall: string, fold: 0 | 1) => new Date(zoneWallTimeToInstant(zone, Date.parse(wall + 'Z'), fold)).toISOString();
 
