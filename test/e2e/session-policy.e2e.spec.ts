@@ -20,6 +20,7 @@ describe('session policies', () => {
     django.migrate();
     django.createUser({ username: 'fay', password: 'fay-pw' });
     apps.every = await startTestApp('fastify', django.connection(), { secretKey, djangoVersion: '3.2', sessionSaveEveryRequest: true, sessionCookieAge: 600 });
+    apps.global = await startTestApp('express', django.connection(), { secretKey, djangoVersion: '3.2' }, 'sync', true);
     apps.close = await startTestApp('express', django.connection(), { secretKey, djangoVersion: '3.2', sessionExpireAtBrowserClose: true, sessionCookieSecure: true, sessionCookieSameSite: 'Strict', sessionCookieDomain: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -33,6 +34,17 @@ describe('session policies', () => {
     expect(String(res.headers['set-cookie'])).toMatch(new RegExp(`sessionid=${login.cookies.sessionid}; expires=.*; HttpOnly; Max-Age=600; Path=/; SameSite=Lax`));
     const expire = new Date(`${django.sessionRow(login.cookies.sessionid)!.expire_date}Z`.replace(' ', 'T')).getTime();
     expect(Math.abs(expire - (Date.now() + 600_000))).toBeLessThan(30_000);
+  });
+
+  it('works as a global guard with @Public() and @OptionalAuth() opt-outs', async () => {
+    const t = apps.global.url;
+    expect((await request(t).get('/public')).status).toBe(200);
+    expect((await request(t).get('/maybe')).body).toEqual({ user: null });
+    expect((await request(t).get('/staff')).status).toBe(401);
+    expect((await request(t).post('/login').send({ username: 'fay', password: 'fay-pw' })).status).toBe(401);
+    const login = django.login('fay', 'fay-pw');
+    expect((await request(t).get('/staff').set('Cookie', cookieHeader(login.cookies))).status).toBe(403);
+    expect((await request(t).get('/me').set('Cookie', cookieHeader(login.cookies))).body).toMatchObject({ username: 'fay' });
   });
 
   it('SESSION_EXPIRE_AT_BROWSER_CLOSE writes a cookie without Max-Age, with the configured attributes', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { encodeSessionData, instantToWallTime, sessionAuthHash } from '@django-bridge/core';
-import { AuthGroupEntity, AuthPermissionEntity, clearExpiredSessions, createUserEntities, DjangoSessionEntity } from '@django-bridge/nest';
+import { AuthGroupEntity, AuthPermissionEntity, clearExpiredSessions, createUserEntities, DjangoSessionEntity, TypeOrmSessionStore } from '@django-bridge/nest';
 import request from 'supertest';
 import { cookieHeader, DjangoProject, type DjangoEngine } from '../django/django-project.js';
 import { randomEnvSecret as randomSecret } from '../support/random.js';
@@ -78,6 +78,31 @@ describe.each(['sqlite', 'mysql', 'postgres'] as DjangoEngine[])('storage on %s'
     expect(await clearExpiredSessions({ url, useTz: false, timeZone: ZONE, table: 'django_session' })).toBeGreaterThanOrEqual(1);
     expect(django.sessionRow(dead)).toBeNull();
     expect(django.sessionRow(live)).not.toBeNull();
+  });
+
+  it('creates rows with free keys only (a taken key is a collision, not an error)', async () => {
+    const store = new TypeOrmSessionStore(t.dataSource, { useTz: false, timeZone: ZONE });
+    const key = `collide${Date.now()}`.padEnd(32, 'x');
+    expect(await store.create(key, 'data', new Date(Date.now() + 60_000))).toBe(true);
+    expect(await store.create(key, 'other', new Date(Date.now() + 60_000))).toBe(false);
+    expect(await store.load(key)).toBe('data');
+    expect(await store.update(key, 'data', new Date(Date.now() + 60_000))).toBe(true);
+    await store.delete(key);
+    expect(await store.update(key, 'data', new Date(Date.now() + 60_000))).toBe(false);
+  });
+
+  it('upgrades an outdated password hash at login, and Django still accepts the password', async () => {
+    django.createUser({ username: 'gus', password: 'gus-pw' });
+    const old = django.getUser('gus').password;
+    expect(old).toMatch(/^pbkdf2_sha256\$260000\$/);
+    const modern = await startTestApp('express', django.connection(), { secretKey, djangoVersion: '4.2', useTz: false, timeZone: ZONE });
+    try {
+      expect((await request(modern.url).post('/login').send({ username: 'gus', password: 'gus-pw' })).status).toBe(200);
+    } finally {
+      await modern.close();
+    }
+    expect(django.getUser('gus').password).toMatch(/^pbkdf2_sha256\$600000\$/);
+    expect(django.login('gus', 'gus-pw').status).toBe(200);
   });
 
   it('accepts the legacy sha1 session hash only when configured for Django 3.2', async () => {

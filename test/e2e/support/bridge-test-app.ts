@@ -1,13 +1,13 @@
 /** A small Nest app over the bridge, started on Express or Fastify, for end-to-end tests. */
 import 'reflect-metadata';
 import { Body, Controller, Get, HttpCode, Module, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CsrfExempt, CurrentSession, CurrentUser, djangoEntities, DjangoPermissionsGuard, type DjangoSession as DjangoSessionData, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import { CsrfExempt, CurrentSession, CurrentUser, djangoEntities, DjangoPermissionsGuard, type DjangoSession as DjangoSessionData, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, Public, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
 import type { DjangoConnection } from '../../django/django-project.js';
 
 export type AdapterName = 'express' | 'fastify';
@@ -23,6 +23,12 @@ class TestController {
     private readonly sessions: DjangoSessionService,
     private readonly csrf: DjangoCsrfService,
   ) {}
+
+  @Get('public')
+  @Public()
+  publicRoute() {
+    return { ok: true };
+  }
 
   @Get('me')
   @UseGuards(DjangoSessionGuard)
@@ -165,7 +171,7 @@ export interface TestApp {
 const DJANGO_DATA_SOURCE = Symbol('DJANGO_DATA_SOURCE');
 
 /** Starts the app; `wiring: 'async'` configures the bridge with forRootAsync and an injected DataSource. */
-export async function startTestApp(adapter: AdapterName, connection: DjangoConnection, options: Omit<DjangoBridgeOptions, 'dataSource'>, wiring: 'sync' | 'async' = 'sync'): Promise<TestApp> {
+export async function startTestApp(adapter: AdapterName, connection: DjangoConnection, options: Omit<DjangoBridgeOptions, 'dataSource'>, wiring: 'sync' | 'async' = 'sync', globalGuard = false): Promise<TestApp> {
   const dataSource = new DataSource({ ...connection, synchronize: false, logging: false, entities: djangoEntities() } as never);
   await dataSource.initialize();
 
@@ -177,7 +183,7 @@ export async function startTestApp(adapter: AdapterName, connection: DjangoConne
       ? DjangoBridgeModule.forRoot({ ...options, dataSource })
       : DjangoBridgeModule.forRootAsync({ imports: [DatabaseModule], inject: [DJANGO_DATA_SOURCE], useFactory: async (ds: DataSource) => ({ ...options, dataSource: ds }) });
 
-  @Module({ imports: [bridge], controllers: [TestController] })
+  @Module({ imports: [bridge], controllers: [TestController], providers: globalGuard ? [{ provide: APP_GUARD, useExisting: DjangoSessionGuard }] : [] })
   class TestModule {}
 
   const app = await NestFactory.create(TestModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
