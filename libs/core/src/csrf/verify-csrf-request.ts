@@ -6,11 +6,11 @@ import { csrfHeaderDisplayName } from './csrf-header-name.js';
 import { unmaskCipherToken } from './csrf-mask.js';
 import { checkCsrfOrigin } from './csrf-origin.js';
 import { REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE } from './csrf-reasons.js';
-import { checkCsrfReferer } from './csrf-referer.js';
+import { checkCsrfReferer, type CsrfRefererOptions } from './csrf-referer.js';
 import { checkCsrfTokenFormat } from './csrf-token-format.js';
-import { type CsrfTrustedOrigins } from './csrf-trusted-origins.js';
 
-export interface CsrfRequest {
+/** A request as CsrfViewMiddleware sees it; the Referer fields are those of checkCsrfReferer. */
+export interface CsrfRequest extends CsrfRefererOptions {
   /** HTTP method; compared upper-cased. */
   method: string;
   /** The stored value: the csrftoken cookie, or the session's `_csrftoken` with CSRF_USE_SESSIONS. Absent: null/undefined. */
@@ -25,14 +25,6 @@ export interface CsrfRequest {
   headerName?: string;
   /** The Origin header, if sent. */
   origin?: string | null;
-  /** The Referer header, if sent. */
-  referer?: string | null;
-  isSecure: boolean;
-  /** request.get_host(), or null when ALLOWED_HOSTS refuses the host. */
-  host: string | null;
-  trustedOrigins?: readonly string[] | CsrfTrustedOrigins;
-  cookieDomain?: string | null;
-  serverPort?: string | number;
 }
 
 /**
