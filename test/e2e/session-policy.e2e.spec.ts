@@ -47,6 +47,17 @@ describe('session policies', () => {
     expect((await request(t).get('/me').set('Cookie', cookieHeader(login.cookies))).body).toMatchObject({ username: 'fay' });
   });
 
+  it('refuses a planted hash with an absurd work factor with a 401, without hashing it', async () => {
+    django.createUser({ username: 'hal', password: 'hal-pw' });
+    django.sql('UPDATE auth_user SET password = %s WHERE username = %s', ['pbkdf2_sha256$999999999$salt$aGFzaA==', 'hal']);
+    const started = Date.now();
+    for (const t of [apps.every, apps.close]) {
+      expect((await request(t.url).post('/login').send({ username: 'hal', password: 'hal-pw' })).status).toBe(401);
+      expect((await request(t.url).get('/basic').auth('hal', 'hal-pw')).status).toBe(401);
+    }
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('SESSION_EXPIRE_AT_BROWSER_CLOSE writes a cookie without Max-Age, with the configured attributes', async () => {
     const res = await request(apps.close.url).post('/login').send({ username: 'fay', password: 'fay-pw' });
     expect(res.status).toBe(200);

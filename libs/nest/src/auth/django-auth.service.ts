@@ -1,5 +1,5 @@
-import { checkPassword, constantTimeCompare, makePassword, sessionAuthHash, verifySessionAuthHash, type DjangoSession } from '@django-bridge/core';
-import { Inject, Injectable } from '@nestjs/common';
+import { checkPassword, constantTimeCompare, InvalidPasswordHash, makePassword, sessionAuthHash, verifySessionAuthHash, type DjangoSession } from '@django-bridge/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BACKEND_SESSION_KEY, DJANGO_BRIDGE_OPTIONS, HASH_SESSION_KEY, SESSION_KEY } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { DjangoCsrfService } from '../csrf/django-csrf.service.js';
@@ -15,6 +15,7 @@ import { TypeOrmUserStore } from '../users/typeorm-user.store.js';
 export class DjangoAuthService {
   readonly users: TypeOrmUserStore;
   private readonly permissionCache = new WeakMap<DjangoUser, Promise<Set<string>>>();
+  private readonly logger = new Logger('DjangoAuth');
 
   constructor(
     @Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions,
@@ -79,10 +80,7 @@ export class DjangoAuthService {
       await makePassword(password, { hashers });
       return null;
     }
-    const ok = await checkPassword(password, user.password, {
-      hashers,
-      setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })),
-    });
+    const ok = await this.verify(user, password);
     return ok && this.canAuthenticate(user) ? user : null;
   }
 
@@ -158,6 +156,21 @@ export class DjangoAuthService {
       await makePassword(password, { hashers });
       return null;
     }
-    return checkPassword(password, user.password, { hashers, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
+    return this.verify(user, password);
+  }
+
+  /**
+   * check_password with rehash-on-login. A stored hash whose work factor exceeds the configured
+   * limits is refused (logged for the operator), never hashed and never a 500.
+   */
+  private async verify(user: DjangoUser, password: string): Promise<boolean> {
+    const hashers = this.options.hashers;
+    try {
+      return await checkPassword(password, user.password, { hashers, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
+    } catch (err) {
+      if (!(err instanceof InvalidPasswordHash)) throw err;
+      this.logger.warn(`Password check refused for user ${user.id}: ${err.message}`);
+      return false;
+    }
   }
 }
