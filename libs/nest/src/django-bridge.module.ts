@@ -1,8 +1,9 @@
-import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DjangoAuthService } from './auth/django-auth.service.js';
 import { DjangoPermissionsGuard } from './auth/django-permissions.guard.js';
 import { DjangoSessionGuard } from './auth/django-session.guard.js';
+import { DjangoForwardAuthService } from './auth/django-forward-auth.service.js';
 import { DjangoCsrfGuard } from './csrf/django-csrf.guard.js';
 import { DjangoCsrfService } from './csrf/django-csrf.service.js';
 import { DJANGO_BRIDGE_OPTIONS, DJANGO_BRIDGE_RAW_OPTIONS } from './django-bridge.constants.js';
@@ -12,6 +13,7 @@ import { DjangoSessionService } from './session/django-session.service.js';
 import { DjangoBasicStrategy } from './passport/django-basic.strategy.js';
 import { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
 import { DjangoSessionStrategy } from './passport/django-session.strategy.js';
+import { DatabaseHintsMiddleware } from './routing/database-hints.middleware.js';
 
 export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useFactory: (...args: any[]) => DjangoBridgeOptions | Promise<DjangoBridgeOptions>;
@@ -25,6 +27,7 @@ const SERVICES: Provider[] = [
   DjangoSessionService,
   DjangoCsrfService,
   DjangoAuthService,
+  DjangoForwardAuthService,
   DjangoSessionGuard,
   DjangoPermissionsGuard,
   DjangoCsrfGuard,
@@ -34,11 +37,16 @@ const SERVICES: Provider[] = [
   // Django's SessionMiddleware: load and save the session around every HTTP handler.
   { provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor },
 ];
-const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard];
 
 /** Shares Django's users, sessions and logins with a Nest application. */
 @Module({})
-export class DjangoBridgeModule {
+export class DjangoBridgeModule implements NestModule {
+  /** Every route gets its request-scoped database hints before guards run. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(DatabaseHintsMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+
   static forRoot(options: DjangoBridgeOptions & { isGlobal?: boolean }): DynamicModule {
     return {
       module: DjangoBridgeModule,

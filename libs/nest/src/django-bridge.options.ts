@@ -1,5 +1,8 @@
 import { assertTimeZone, djangoDefaults, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type SessionSerializerName } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
+import type { DatabaseRouter } from './routing/database-router.js';
+import { DjangoDatabases } from './routing/django-databases.js';
+import { defaultDatabaseHints, type HintRequest } from './routing/database-hints.middleware.js';
 import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from './users/user-model.js';
 
 /**
@@ -13,8 +16,20 @@ export interface DjangoBridgeOptions {
   secretKeyFallbacks?: string[];
   /** The Django line the site runs: sets work factors and what legacy data is accepted. Default '6.0'. */
   djangoVersion?: DjangoVersion;
-  /** The TypeORM DataSource holding Django's tables (inject it with forRootAsync). Required. */
-  dataSource: DataSource;
+  /**
+   * The TypeORM DataSource holding Django's tables (inject it with forRootAsync). Required unless
+   * `databases` is given.
+   */
+  dataSource?: DataSource;
+  /**
+   * DATABASES: DataSources by alias, for sites that split tables over databases (with
+   * `databaseRouters`). Must hold "default". Give this or `dataSource`, not both.
+   */
+  databases?: Record<string, DataSource>;
+  /** DATABASE_ROUTERS: decide which alias reads and writes Django's models (see AppLabelRouter). */
+  databaseRouters?: DatabaseRouter[];
+  /** Request-scoped hints handed to the routers; default `{ path, method }` of the request. */
+  databaseHints?: (req: HintRequest) => Record<string, unknown>;
   /** SESSION_COOKIE_NAME; default "sessionid" (django-php-bridge sites use "PHPSESSID"). */
   sessionCookieName?: string;
   /** SESSION_COOKIE_AGE in seconds; default 1209600 (two weeks). */
@@ -71,7 +86,9 @@ export interface DjangoBridgeOptions {
   csrfUseSessions?: boolean;
 }
 
-export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'sessionKeyPattern'>> {
+export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'sessionKeyPattern' | 'databases' | 'databaseRouters'>> {
+  /** The routed databases; a single `dataSource` becomes the "default" alias. */
+  databases: DjangoDatabases;
   sessionCookieDomain: string | null;
   csrfCookieDomain: string | null;
   sessionKeyPattern: RegExp | undefined;
@@ -87,6 +104,22 @@ function fail(option: string, problem: string): never {
   throw new ImproperlyConfigured(`DjangoBridgeModule option "${option}" ${problem}`);
 }
 
+function resolveDatabases(options: DjangoBridgeOptions): DjangoDatabases {
+  const ds = options.dataSource as DataSource | undefined;
+  if (options.databases !== undefined) {
+    if (ds !== undefined) fail('dataSource', 'and "databases" are both set; give the DataSource as databases.default instead');
+    if (!options.databases || typeof options.databases !== 'object') fail('databases', 'must map aliases to TypeORM DataSources');
+    try {
+      return new DjangoDatabases({ databases: options.databases, routers: options.databaseRouters });
+    } catch (err) {
+      fail('databases', (err as Error).message);
+    }
+  }
+  if (!ds || typeof ds.query !== 'function' || !ds.options) fail('dataSource', 'must be a TypeORM DataSource holding the Django tables');
+  if (options.databaseRouters?.length) fail('databaseRouters', 'need "databases" with the aliases they route to');
+  return DjangoDatabases.single(ds);
+}
+
 /** Validates options and fills Django's defaults; an invalid value stops start-up naming the option. */
 export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBridgeOptions {
   if (!options || typeof options !== 'object') fail('options', 'must be an object');
@@ -96,8 +129,9 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   const djangoVersion = options.djangoVersion ?? LATEST_DJANGO_VERSION;
   if (!isDjangoVersion(djangoVersion)) fail('djangoVersion', `"${String(djangoVersion)}" is not one of 3.2, 4.0, 4.1, 4.2, 5.0, 5.1, 5.2, 6.0`);
   if (fallbacks.length && !djangoDefaults(djangoVersion).supportsSecretKeyFallbacks) fail('secretKeyFallbacks', `is not supported by Django ${djangoVersion} (4.1+)`);
-  const ds = options.dataSource as DataSource | undefined;
-  if (!ds || typeof ds.query !== 'function' || !ds.options) fail('dataSource', 'must be a TypeORM DataSource holding the Django tables');
+  const databases = resolveDatabases(options);
+  const hints = options.databaseHints ?? defaultDatabaseHints;
+  if (typeof hints !== 'function') fail('databaseHints', 'must be a function of the request');
   const cookieName = options.sessionCookieName ?? 'sessionid';
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookieName)) fail('sessionCookieName', `"${cookieName}" is not a valid cookie name`);
   const age = options.sessionCookieAge ?? 1_209_600;
@@ -143,7 +177,9 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     secretKey: options.secretKey,
     secretKeyFallbacks: fallbacks,
     djangoVersion,
-    dataSource: ds,
+    dataSource: databases.default,
+    databases,
+    databaseHints: hints,
     sessionCookieName: cookieName,
     sessionCookieAge: age,
     sessionCookieDomain: options.sessionCookieDomain ?? null,

@@ -22,7 +22,7 @@ export class DjangoAuthService {
     private readonly sessions: DjangoSessionService,
     private readonly csrf: DjangoCsrfService,
   ) {
-    this.users = new TypeOrmUserStore(options.dataSource, { userModel: options.userModel, useTz: options.useTz, timeZone: options.timeZone });
+    this.users = new TypeOrmUserStore(options.databases, { userModel: options.userModel, useTz: options.useTz, timeZone: options.timeZone });
   }
 
   /** The current hash of a password for `_auth_user_hash`. */

@@ -18,7 +18,7 @@ export class DjangoSessionService {
   readonly store: TypeOrmSessionStore;
 
   constructor(@Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions) {
-    this.store = new TypeOrmSessionStore(options.dataSource, { useTz: options.useTz, timeZone: options.timeZone });
+    this.store = new TypeOrmSessionStore(options.databases, { useTz: options.useTz, timeZone: options.timeZone });
   }
 
   /** The cookie value carried by the request, if any. */

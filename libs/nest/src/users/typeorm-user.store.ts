@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { DJANGO_MODELS, type DjangoModelRef } from '../routing/django-model.js';
+import { DjangoDatabases } from '../routing/django-databases.js';
 import { guardDatabase } from '../database/database-unavailable.js';
 import { dateTimeSelect, dialectOf, fromDatabaseDateTime, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
 import type { DjangoUser } from './django-user.js';
@@ -8,41 +10,52 @@ export interface TypeOrmUserStoreOptions extends Partial<DateTimeConvention> {
   userModel?: UserModelOptions;
 }
 
+/** The database a statement runs on, chosen per call by the routers. */
+interface Target {
+  dataSource: DataSource;
+  dialect: DialectName;
+}
+
 /**
  * Reads and updates Django users, groups and permissions with ModelBackend's rules. Parameterised
- * SQL only; identifiers come from validated configuration, never from requests.
+ * SQL only; identifiers come from validated configuration, never from requests. Given
+ * DjangoDatabases, reads and writes go where the routers send the user model (permission and group
+ * queries join across auth tables, so they follow the user model too).
  */
 export class TypeOrmUserStore {
   readonly model: ResolvedUserModel;
-  private readonly dialect: DialectName;
+  private readonly databases: DjangoDatabases;
+  private readonly modelRef: DjangoModelRef;
   private readonly convention: DateTimeConvention;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource | DjangoDatabases,
     options: TypeOrmUserStoreOptions = {},
   ) {
     this.model = resolveUserModel(options.userModel);
-    this.dialect = dialectOf(dataSource);
+    this.databases = dataSource instanceof DjangoDatabases ? dataSource : DjangoDatabases.single(dataSource);
+    this.modelRef = this.model.table === 'auth_user' ? DJANGO_MODELS.user : { appLabel: this.model.appLabel, modelName: this.model.modelName };
     this.convention = { useTz: options.useTz ?? true, timeZone: options.timeZone ?? 'UTC' };
   }
 
-  private q(name: string): string {
-    return this.dataSource.driver.escape(name);
+  private target(access: 'read' | 'write'): Target {
+    const dataSource = access === 'read' ? this.databases.forRead(this.modelRef) : this.databases.forWrite(this.modelRef);
+    return { dataSource, dialect: dialectOf(dataSource) };
   }
 
-  private p(n: number): string {
-    return placeholder(this.dialect, n);
+  private q(t: Target, name: string): string {
+    return t.dataSource.driver.escape(name);
   }
 
-  private async rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-    return guardDatabase(() => this.dataSource.query(sql, params));
+  private async rows(t: Target, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    return guardDatabase(() => t.dataSource.query(sql, params));
   }
 
-  private selectUser(where: string): string {
+  private selectUser(t: Target, where: string): string {
     const m = this.model;
     const cols = [m.pkColumn, 'password', 'last_login', m.usernameField, m.isActiveColumn, m.isStaffColumn, m.isSuperuserColumn, ...m.extraColumns].filter((c): c is string => !!c);
-    const select = [...new Set(cols)].map((c) => (c === 'last_login' ? `${dateTimeSelect(this.dialect, this.q(c))} AS ${this.q(c)}` : this.q(c)));
-    return `SELECT ${select.join(', ')} FROM ${this.q(m.table)} WHERE ${where}`;
+    const select = [...new Set(cols)].map((c) => (c === 'last_login' ? `${dateTimeSelect(t.dialect, this.q(t, c))} AS ${this.q(t, c)}` : this.q(t, c)));
+    return `SELECT ${select.join(', ')} FROM ${this.q(t, m.table)} WHERE ${where}`;
   }
 
   private toUser(row: Record<string, unknown> | undefined): DjangoUser | null {
@@ -77,27 +90,32 @@ export class TypeOrmUserStore {
   }
 
   /** A key as this database stores it: Django keeps UUIDs as 32 hex characters outside PostgreSQL. */
-  private pkParam(id: number | string): number | string {
-    return this.model.pkType === 'uuid' && this.dialect !== 'postgres' ? String(id).replace(/-/g, '') : id;
+  private pkParam(t: Target, id: number | string): number | string {
+    return this.model.pkType === 'uuid' && t.dialect !== 'postgres' ? String(id).replace(/-/g, '') : id;
   }
 
   async findById(id: number | string): Promise<DjangoUser | null> {
-    const [row] = await this.rows(this.selectUser(`${this.q(this.model.pkColumn)} = ${this.p(1)}`), [this.pkParam(id)]);
+    const t = this.target('read');
+    const [row] = await this.rows(t, this.selectUser(t, `${this.q(t, this.model.pkColumn)} = ${placeholder(t.dialect, 1)}`), [this.pkParam(t, id)]);
     return this.toUser(row);
   }
 
   /** `get_by_natural_key`: exact match on USERNAME_FIELD (case rules are the database collation's, as in Django). */
   async findByUsername(username: string): Promise<DjangoUser | null> {
-    const [row] = await this.rows(this.selectUser(`${this.q(this.model.usernameField)} = ${this.p(1)}`), [username]);
+    const t = this.target('read');
+    const [row] = await this.rows(t, this.selectUser(t, `${this.q(t, this.model.usernameField)} = ${placeholder(t.dialect, 1)}`), [username]);
     return this.toUser(row);
   }
 
   async groupNames(user: DjangoUser): Promise<string[]> {
     if (!this.model.permissionsMixin) return [];
     const m = this.model;
+    const t = this.target('read');
+    const q = (name: string) => this.q(t, name);
     const rows = await this.rows(
-      `SELECT g.${this.q('name')} AS name FROM ${this.q('auth_group')} g JOIN ${this.q(m.groupsTable)} ug ON ug.${this.q('group_id')} = g.${this.q('id')} WHERE ug.${this.q(m.m2mColumn)} = ${this.p(1)} ORDER BY g.${this.q('name')}`,
-      [this.pkParam(user.id)],
+      t,
+      `SELECT g.${q('name')} AS name FROM ${q('auth_group')} g JOIN ${q(m.groupsTable)} ug ON ug.${q('group_id')} = g.${q('id')} WHERE ug.${q(m.m2mColumn)} = ${placeholder(t.dialect, 1)} ORDER BY g.${q('name')}`,
+      [this.pkParam(t, user.id)],
     );
     return rows.map((r) => String(r.name));
   }
@@ -109,11 +127,14 @@ export class TypeOrmUserStore {
   async allPermissions(user: DjangoUser): Promise<Set<string>> {
     if (!user.isActive || !this.model.permissionsMixin) return new Set();
     const m = this.model;
-    const perm = `SELECT ct.${this.q('app_label')} AS app_label, p.${this.q('codename')} AS codename FROM ${this.q('auth_permission')} p JOIN ${this.q('django_content_type')} ct ON ct.${this.q('id')} = p.${this.q('content_type_id')}`;
-    if (user.isSuperuser) return this.permissionSet(await this.rows(perm, []));
-    const own = `${perm} JOIN ${this.q(m.permissionsTable)} up ON up.${this.q('permission_id')} = p.${this.q('id')} WHERE up.${this.q(m.m2mColumn)} = ${this.p(1)}`;
-    const viaGroups = `${perm} JOIN ${this.q('auth_group_permissions')} gp ON gp.${this.q('permission_id')} = p.${this.q('id')} JOIN ${this.q(m.groupsTable)} ug ON ug.${this.q('group_id')} = gp.${this.q('group_id')} WHERE ug.${this.q(m.m2mColumn)} = ${this.p(1)}`;
-    const [a, b] = await Promise.all([this.rows(own, [this.pkParam(user.id)]), this.rows(viaGroups, [this.pkParam(user.id)])]);
+    const t = this.target('read');
+    const q = (name: string) => this.q(t, name);
+    const p1 = placeholder(t.dialect, 1);
+    const perm = `SELECT ct.${q('app_label')} AS app_label, p.${q('codename')} AS codename FROM ${q('auth_permission')} p JOIN ${q('django_content_type')} ct ON ct.${q('id')} = p.${q('content_type_id')}`;
+    if (user.isSuperuser) return this.permissionSet(await this.rows(t, perm, []));
+    const own = `${perm} JOIN ${q(m.permissionsTable)} up ON up.${q('permission_id')} = p.${q('id')} WHERE up.${q(m.m2mColumn)} = ${p1}`;
+    const viaGroups = `${perm} JOIN ${q('auth_group_permissions')} gp ON gp.${q('permission_id')} = p.${q('id')} JOIN ${q(m.groupsTable)} ug ON ug.${q('group_id')} = gp.${q('group_id')} WHERE ug.${q(m.m2mColumn)} = ${p1}`;
+    const [a, b] = await Promise.all([this.rows(t, own, [this.pkParam(t, user.id)]), this.rows(t, viaGroups, [this.pkParam(t, user.id)])]);
     return this.permissionSet([...a, ...b]);
   }
 
@@ -123,13 +144,17 @@ export class TypeOrmUserStore {
 
   /** Writes only the password column (rehash on login, `set_password` + `save(update_fields=...)`). */
   async setPassword(user: DjangoUser, encoded: string): Promise<void> {
-    await this.rows(`UPDATE ${this.q(this.model.table)} SET ${this.q('password')} = ${this.p(1)} WHERE ${this.q(this.model.pkColumn)} = ${this.p(2)}`, [encoded, this.pkParam(user.id)]);
+    const t = this.target('write');
+    const p = (n: number) => placeholder(t.dialect, n);
+    await this.rows(t, `UPDATE ${this.q(t, this.model.table)} SET ${this.q(t, 'password')} = ${p(1)} WHERE ${this.q(t, this.model.pkColumn)} = ${p(2)}`, [encoded, this.pkParam(t, user.id)]);
     user.password = encoded;
   }
 
   /** Django's `update_last_login` receiver. */
   async updateLastLogin(user: DjangoUser, now = new Date()): Promise<void> {
-    await this.rows(`UPDATE ${this.q(this.model.table)} SET ${this.q('last_login')} = ${this.p(1)} WHERE ${this.q(this.model.pkColumn)} = ${this.p(2)}`, [toDatabaseDateTime(this.dialect, now, this.convention), this.pkParam(user.id)]);
+    const t = this.target('write');
+    const p = (n: number) => placeholder(t.dialect, n);
+    await this.rows(t, `UPDATE ${this.q(t, this.model.table)} SET ${this.q(t, 'last_login')} = ${p(1)} WHERE ${this.q(t, this.model.pkColumn)} = ${p(2)}`, [toDatabaseDateTime(t.dialect, now, this.convention), this.pkParam(t, user.id)]);
     user.lastLogin = now;
   }
 }

@@ -6,6 +6,8 @@ import { ImproperlyConfigured } from '@django-bridge/core';
  * `accounts_member_groups` / `accounts_member_user_permissions` and FK column `member_id`.
  */
 export interface UserModelOptions {
+  /** AUTH_USER_MODEL as "app_label.ModelName", for database routers; default from the table name ("auth.User" for auth_user). */
+  model?: string;
   /** Table name; default `auth_user`. */
   table?: string;
   /** Primary key column; default `id`. */
@@ -32,7 +34,10 @@ export interface UserModelOptions {
   extraColumns?: string[];
 }
 
-export type ResolvedUserModel = Required<Omit<UserModelOptions, 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn'>> & {
+export type ResolvedUserModel = Required<Omit<UserModelOptions, 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn' | 'model'>> & {
+  /** `_meta.app_label` and `_meta.model_name` of the model, as routers see them. */
+  appLabel: string;
+  modelName: string;
   isActiveColumn: string | null;
   isStaffColumn: string | null;
   isSuperuserColumn: string | null;
@@ -45,9 +50,18 @@ function identifier(option: string, value: string): string {
   return value;
 }
 
+/** The model's app label and lower-cased name: from `model` when given, else guessed from `<app>_<model>`. */
+function modelLabel(model: string | undefined, table: string): [string, string] {
+  if (model === undefined) return table === 'auth_user' ? ['auth', 'user'] : [table.slice(0, Math.max(table.indexOf('_'), 0)) || table, table.slice(table.indexOf('_') + 1)];
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(model);
+  if (!match) throw new ImproperlyConfigured(`userModel.model "${model}" must look like "app_label.ModelName"`);
+  return [match[1], match[2].toLowerCase()];
+}
+
 export function resolveUserModel(options: UserModelOptions = {}): ResolvedUserModel {
   const table = identifier('table', options.table ?? 'auth_user');
   const modelName = table === 'auth_user' ? 'user' : table.slice(table.indexOf('_') + 1);
+  const [appLabel, className] = modelLabel(options.model, table);
   const pkType = options.pkType ?? 'int';
   if (!['int', 'bigint', 'uuid'].includes(pkType)) throw new ImproperlyConfigured(`userModel.pkType must be int, bigint or uuid, got "${pkType}"`);
   const opt = (name: 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn', fallback: string) => {
@@ -55,6 +69,8 @@ export function resolveUserModel(options: UserModelOptions = {}): ResolvedUserMo
     return value === null ? null : identifier(name, value);
   };
   return {
+    appLabel,
+    modelName: className,
     table,
     pkColumn: identifier('pkColumn', options.pkColumn ?? 'id'),
     pkType,
