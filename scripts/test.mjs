@@ -82,6 +82,13 @@ if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) {
   process.exit(1);
 }
 
+// The start-up and nginx tests run the built sample exactly as `npm start` does.
+console.log('Building (npm run build)...');
+if (run('npm', ['run', 'build', '--silent']) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 mkdirSync('.tmp', { recursive: true });
 const report = '.tmp/jest-report.json';
 const status = run(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {

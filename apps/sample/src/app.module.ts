@@ -1,5 +1,37 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DjangoBridgeModule } from '@django-bridge/nest';
+import type { SampleConfig } from './config/sample.config.js';
+import type { SampleDatabases } from './database/sample-databases.js';
+import { AuthController } from './auth/auth.controller.js';
+import { UserViewService } from './auth/user-view.js';
+import { ForwardAuthController } from './forward-auth/forward-auth.controller.js';
 import { HealthController } from './health.controller.js';
+import { NotesController } from './notes/notes.controller.js';
+import { APP_DATA_SOURCE, NotesService } from './notes/notes.service.js';
+import { PagesController } from './pages/pages.controller.js';
+import { SecretController } from './secret/secret.controller.js';
 
-@Module({ controllers: [HealthController] })
-export class AppModule {}
+/** The sample: DjangoBridgeModule over the routed databases, and thin controllers on top. */
+@Module({})
+export class AppModule {
+  static register(config: SampleConfig, databases: SampleDatabases): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DjangoBridgeModule.forRoot({
+          secretKey: config.secretKey,
+          secretKeyFallbacks: config.secretKeyFallbacks,
+          djangoVersion: config.djangoVersion,
+          // DATABASES and DATABASE_ROUTERS: auth, contenttypes and sessions in "usersandsessions"
+          // (reads on a replica when configured), everything else in "default".
+          databases: databases.all,
+          databaseRouters: databases.routers,
+          sessionCookieName: config.sessionCookieName,
+          sessionSerializer: config.sessionSerializer,
+        }),
+      ],
+      controllers: [HealthController, AuthController, NotesController, ForwardAuthController, SecretController, PagesController],
+      providers: [UserViewService, NotesService, { provide: APP_DATA_SOURCE, useValue: databases.app }],
+    };
+  }
+}

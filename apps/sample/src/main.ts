@@ -1,22 +1,31 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
+import { loadSampleConfig, SampleConfigError } from './config/sample.config.js';
+import { DEMO_ACCOUNTS } from './database/demo-data.js';
+import { createSampleApp } from './sample-app.js';
 
-function port(): number {
-  const raw = process.env.PORT ?? '3000';
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    console.error(`PORT must be a port number (0-65535), got "${raw}"`);
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadSampleConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof SampleConfigError)) throw err;
+    console.error(`Configuration error: ${err.message}`);
     process.exit(1);
   }
-  return value;
+  const sample = await createSampleApp(config);
+  await sample.app.listen(config.port, config.host);
+  const url = (await sample.app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  console.log(`django-bridge sample listening on ${url}`);
+  console.log(`  Django database (usersandsessions): ${config.embedded ? 'embedded SQLite var/django.sqlite3' : 'DJANGO_DATABASE_URL'}`);
+  console.log(`  App database (default): ${process.env.APP_DATABASE_URL ? 'APP_DATABASE_URL' : 'embedded SQLite var/app.sqlite3'}`);
+  if (config.embedded) {
+    console.log(`  Sign in at ${url}/ with a demo account:`);
+    for (const account of Object.values(DEMO_ACCOUNTS)) console.log(`    ${account.username} / ${account.password}  (${account.about})`);
+  }
 }
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  app.enableShutdownHooks();
-  await app.listen(port(), '127.0.0.1');
-  console.log(`django-bridge sample listening on ${await app.getUrl()}`);
-}
-
-void bootstrap();
+bootstrap().catch((err: unknown) => {
+  // Start-up failures (database unreachable, partial schema) end with one clear line, no trace.
+  console.error(`django-bridge sample could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -320,6 +320,57 @@ def sqlmigrate(req):
     return out.getvalue()
 
 
+def schema_bundle(req):
+    """What `migrate` does on an empty database for contenttypes, auth and sessions, as data: the
+    recorder's table, every migration's SQL (sqlmigrate's collect_sql) in plan order, the migration
+    rows, and the content types and permissions post_migrate created (read back from this database,
+    which must have just been migrated). The notes app's rows are included so notes.* permissions
+    exist, but not its table."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.recorder import MigrationRecorder
+
+    apps = ('contenttypes', 'auth', 'sessions')
+
+    def statements(collected):
+        out = []
+        for chunk in collected:
+            lines = [line for line in chunk.splitlines() if line.strip() and not line.strip().startswith('--')]
+            text = '\n'.join(lines).strip()
+            if text.endswith(';'):
+                text = text[:-1].rstrip()
+            if text:
+                out.append(text)
+        return out
+
+    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+        editor.create_model(MigrationRecorder.Migration)
+    recorder = statements(editor.collected_sql)
+
+    executor = MigrationExecutor(connection)
+    targets = [key for key in executor.loader.graph.leaf_nodes() if key[0] in apps]
+    plan = [(m, backwards) for m, backwards in executor.migration_plan(targets, clean_start=True) if m.app_label in apps]
+    sql = statements(executor.loader.collect_sql(plan))
+
+    labels = apps + ('notes',)
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT app_label, model FROM django_content_type ORDER BY id')
+        content_types = [list(r) for r in cursor.fetchall() if r[0] in labels]
+        cursor.execute(
+            'SELECT ct.app_label, ct.model, p.codename, p.name FROM auth_permission p '
+            'JOIN django_content_type ct ON ct.id = p.content_type_id ORDER BY p.id'
+        )
+        permissions = [list(r) for r in cursor.fetchall() if r[0] in labels]
+    return {
+        'vendor': connection.vendor,
+        'recorderStatements': recorder,
+        'statements': sql,
+        'migrations': [[m.app_label, m.name] for m, _ in plan],
+        'contentTypes': content_types,
+        'permissions': permissions,
+    }
+
+
 def columns(req):
     """The table's columns as the database reports them (information_schema / PRAGMA)."""
     from django.db import connection
@@ -393,6 +444,7 @@ WITH_DJANGO = {
     'session_data': session_data,
     'decode_session': decode_session,
     'sqlmigrate': sqlmigrate,
+    'schema_bundle': schema_bundle,
     'columns': columns,
     'sql': sql,
 }

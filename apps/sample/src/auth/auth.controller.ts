@@ -1,0 +1,62 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { CurrentUser, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoSessionGuard, toHttpError, type DjangoUser } from '@django-bridge/nest';
+import { UserViewService, type UserView } from './user-view.js';
+
+/** One answer for unknown users, inactive users and wrong passwords: nothing tells them apart. */
+export const LOGIN_FAILED = 'Invalid username or password.';
+
+/**
+ * The JSON login API. Mounted twice: under /api it works on Django's shared tables, under
+ * /admin/api the database router sends the same code to the app's local auth tables.
+ */
+@Controller(['api', 'admin/api'])
+@UseGuards(DjangoCsrfGuard)
+export class AuthController {
+  constructor(
+    private readonly auth: DjangoAuthService,
+    private readonly csrf: DjangoCsrfService,
+    private readonly users: UserViewService,
+  ) {}
+
+  /** Sets the csrftoken cookie (Django's format) and hands the masked token to JavaScript. */
+  @Get('csrf')
+  async csrfToken(@Req() req: object): Promise<{ csrfToken: string }> {
+    return { csrfToken: await this.csrf.getToken(req) };
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  async login(@Req() req: object, @Body() body: unknown): Promise<UserView> {
+    const { username, password } = (body ?? {}) as Record<string, unknown>;
+    if (typeof username !== 'string' || typeof password !== 'string') throw new BadRequestException('Send JSON {"username": "...", "password": "..."}.');
+    try {
+      const user = await this.auth.authenticate(username, password);
+      if (!user) throw new UnauthorizedException(LOGIN_FAILED);
+      await this.auth.login(req, user);
+      return await this.users.describe(user);
+    } catch (err) {
+      throw toHttpError(err);
+    }
+  }
+
+  /** Django's logout: the session row is deleted and the cookie cleared; fine when logged out. */
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: object): Promise<void> {
+    try {
+      await this.auth.logout(req);
+    } catch (err) {
+      throw toHttpError(err);
+    }
+  }
+
+  @Get('me')
+  @UseGuards(DjangoSessionGuard)
+  async me(@CurrentUser() user: DjangoUser): Promise<UserView> {
+    try {
+      return await this.users.describe(user);
+    } catch (err) {
+      throw toHttpError(err);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEMO_SECRET_KEY, EMBEDDED_APP_DATABASE_URL, EMBEDDED_DJANGO_DATABASE_URL, loadSampleConfig, SampleConfigError } from './sample.config.js';
+
+describe('loadSampleConfig', () => {
+  it('defaults to the embedded SQLite databases on port 3000', () => {
+    expect(loadSampleConfig({})).toEqual({
+      djangoDatabaseUrl: EMBEDDED_DJANGO_DATABASE_URL,
+      djangoReplicaUrls: [],
+      appDatabaseUrl: EMBEDDED_APP_DATABASE_URL,
+      embedded: true,
+      secretKey: DEMO_SECRET_KEY,
+      secretKeyFallbacks: [],
+      sessionCookieName: 'sessionid',
+      sessionSerializer: 'json',
+      djangoVersion: '6.0',
+      port: 3000,
+      host: '127.0.0.1',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadSampleConfig({
+      DJANGO_DATABASE_URL: 'mysql://root@127.0.0.1:3306/django',
+      DJANGO_DATABASE_REPLICA_URLS: 'mysql://ro@replica1/django, mysql://ro@replica2/django',
+      APP_DATABASE_URL: 'postgres://app@127.0.0.1/app',
+      DJANGO_SECRET_KEY: 'new-secret-key',
+      DJANGO_SECRET_KEY_FALLBACKS: 'old-key-1, old-key-2',
+      DJANGO_SESSION_COOKIE_NAME: 'PHPSESSID',
+      DJANGO_SESSION_SERIALIZER: 'php',
+      DJANGO_VERSION: '4.2',
+      PORT: '8080',
+    });
+    expect(config).toMatchObject({
+      embedded: false,
+      djangoReplicaUrls: ['mysql://ro@replica1/django', 'mysql://ro@replica2/django'],
+      secretKeyFallbacks: ['old-key-1', 'old-key-2'],
+      sessionCookieName: 'PHPSESSID',
+      sessionSerializer: 'php',
+      djangoVersion: '4.2',
+      port: 8080,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ DJANGO_DATABASE_URL: 'mysql://root@127.0.0.1/x' }, 'DJANGO_SECRET_KEY'],
+    [{ DJANGO_DATABASE_URL: 'oracle://x/y', DJANGO_SECRET_KEY: 'long-enough-key' }, 'DJANGO_DATABASE_URL'],
+    [{ DJANGO_DATABASE_URL: 'mysql://host', DJANGO_SECRET_KEY: 'long-enough-key' }, 'DJANGO_DATABASE_URL'],
+    [{ APP_DATABASE_URL: 'not a url' }, 'APP_DATABASE_URL'],
+    [{ DJANGO_DATABASE_REPLICA_URLS: 'redis://x' }, 'DJANGO_DATABASE_REPLICA_URLS'],
+    [{ DJANGO_SECRET_KEY: 'short' }, 'DJANGO_SECRET_KEY'],
+    [{ DJANGO_SECRET_KEY_FALLBACKS: 'a-key,,b-key' }, 'DJANGO_SECRET_KEY_FALLBACKS'],
+    [{ DJANGO_SECRET_KEY_FALLBACKS: 'old-key', DJANGO_VERSION: '3.2' }, 'DJANGO_SECRET_KEY_FALLBACKS'],
+    [{ DJANGO_SESSION_COOKIE_NAME: 'bad name;' }, 'DJANGO_SESSION_COOKIE_NAME'],
+    [{ DJANGO_SESSION_SERIALIZER: 'pickle' }, 'DJANGO_SESSION_SERIALIZER'],
+    [{ DJANGO_VERSION: '2.2' }, 'DJANGO_VERSION'],
+  ])('%j stops start-up naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadSampleConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SampleConfigError);
+    expect((error as SampleConfigError).variable).toBe(variable);
+    expect((error as Error).message.startsWith(`${variable} `)).toBe(true);
+  });
+});

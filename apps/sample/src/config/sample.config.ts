@@ -1,0 +1,96 @@
+import { isDjangoVersion, LATEST_DJANGO_VERSION, type DjangoVersion } from '@django-bridge/core';
+import { dataSourceOptionsFromUrl } from '@django-bridge/nest';
+
+/** A wrong environment variable: start-up stops with a message naming it. */
+export class SampleConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'SampleConfigError';
+  }
+}
+
+export interface SampleConfig {
+  /** The Django database (users and sessions): alias "usersandsessions". */
+  djangoDatabaseUrl: string;
+  /** Read replicas of the Django database. */
+  djangoReplicaUrls: string[];
+  /** The app's own database (notes, the admin's local auth tables): alias "default". */
+  appDatabaseUrl: string;
+  /** True when DJANGO_DATABASE_URL was not set: the embedded SQLite demo database is used. */
+  embedded: boolean;
+  secretKey: string;
+  secretKeyFallbacks: string[];
+  sessionCookieName: string;
+  sessionSerializer: 'json' | 'php';
+  djangoVersion: DjangoVersion;
+  port: number;
+  host: string;
+}
+
+/** The embedded SQLite files, relative to the working directory. */
+export const EMBEDDED_DJANGO_DATABASE_URL = 'sqlite:var/django.sqlite3';
+export const EMBEDDED_APP_DATABASE_URL = 'sqlite:var/app.sqlite3';
+/** The demo's SECRET_KEY: fine for a local demo database, refused for a real Django database. */
+export const DEMO_SECRET_KEY = 'django-bridge-sample-demo-secret-key-not-for-production';
+
+function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function databaseUrl(name: string, url: string): string {
+  try {
+    dataSourceOptionsFromUrl(url, name);
+  } catch (err) {
+    throw new SampleConfigError(name, `is not usable: ${(err as Error).message.replace(`${name} `, '')}`);
+  }
+  return url;
+}
+
+/**
+ * Reads the sample's settings from the environment. Every variable is checked here, before any
+ * database is opened, so a typo stops start-up with the variable's name rather than a stack trace.
+ */
+export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
+  const djangoUrl = text(env, 'DJANGO_DATABASE_URL');
+  const embedded = djangoUrl === undefined;
+  const secretKey = text(env, 'DJANGO_SECRET_KEY') ?? (embedded ? DEMO_SECRET_KEY : undefined);
+  if (!secretKey) throw new SampleConfigError('DJANGO_SECRET_KEY', 'is required with DJANGO_DATABASE_URL: it must be the SECRET_KEY of that Django site');
+  if (secretKey.length < 8) throw new SampleConfigError('DJANGO_SECRET_KEY', 'is too short to be a Django SECRET_KEY');
+
+  const djangoVersion = text(env, 'DJANGO_VERSION') ?? LATEST_DJANGO_VERSION;
+  if (!isDjangoVersion(djangoVersion)) throw new SampleConfigError('DJANGO_VERSION', `must be one of 3.2, 4.0, 4.1, 4.2, 5.0, 5.1, 5.2, 6.0, not "${djangoVersion}"`);
+
+  const fallbacks = (text(env, 'DJANGO_SECRET_KEY_FALLBACKS') ?? '').split(',').map((k) => k.trim());
+  const secretKeyFallbacks = fallbacks.length === 1 && fallbacks[0] === '' ? [] : fallbacks;
+  if (secretKeyFallbacks.some((k) => k === '')) throw new SampleConfigError('DJANGO_SECRET_KEY_FALLBACKS', 'has an empty entry (comma-separated keys, newest first)');
+  if (secretKeyFallbacks.length && ['3.2', '4.0'].includes(djangoVersion)) throw new SampleConfigError('DJANGO_SECRET_KEY_FALLBACKS', `needs Django 4.1 or newer (DJANGO_VERSION is ${djangoVersion})`);
+
+  const sessionCookieName = text(env, 'DJANGO_SESSION_COOKIE_NAME') ?? 'sessionid';
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(sessionCookieName)) throw new SampleConfigError('DJANGO_SESSION_COOKIE_NAME', `"${sessionCookieName}" is not a valid cookie name`);
+
+  const serializer = (text(env, 'DJANGO_SESSION_SERIALIZER') ?? 'json').toLowerCase();
+  if (serializer !== 'json' && serializer !== 'php') throw new SampleConfigError('DJANGO_SESSION_SERIALIZER', `must be "json" or "php", not "${serializer}"`);
+
+  const rawPort = text(env, 'PORT') ?? '3000';
+  const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
+  if (!Number.isInteger(port) || port > 65535) throw new SampleConfigError('PORT', `must be a port number (0-65535), not "${rawPort}"`);
+
+  const replicas = (text(env, 'DJANGO_DATABASE_REPLICA_URLS') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  return {
+    djangoDatabaseUrl: databaseUrl('DJANGO_DATABASE_URL', djangoUrl ?? EMBEDDED_DJANGO_DATABASE_URL),
+    djangoReplicaUrls: replicas.map((url) => databaseUrl('DJANGO_DATABASE_REPLICA_URLS', url)),
+    appDatabaseUrl: databaseUrl('APP_DATABASE_URL', text(env, 'APP_DATABASE_URL') ?? EMBEDDED_APP_DATABASE_URL),
+    embedded,
+    secretKey,
+    secretKeyFallbacks,
+    sessionCookieName,
+    sessionSerializer: serializer,
+    djangoVersion,
+    port,
+    host: text(env, 'HOST') ?? '127.0.0.1',
+  };
+}

@@ -1,0 +1,13 @@
+/** What Django's `migrate` does on an empty database for contenttypes, auth and sessions. */
+export interface DjangoSchemaBundle {
+  /** The `django_migrations` table, as MigrationRecorder creates it. */
+  recorderStatements: string[];
+  /** Every migration's SQL in plan order (sqlmigrate's statements, without comments). */
+  statements: string[];
+  /** [app, name] rows for `django_migrations`. */
+  migrations: [string, string][];
+  /** [app_label, model] rows post_migrate creates, in id order. */
+  contentTypes: [string, string][];
+  /** [app_label, model, codename, name] rows post_migrate creates, in id order. */
+  permissions: [string, string, string, string][];
+}

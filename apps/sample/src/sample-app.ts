@@ -1,0 +1,51 @@
+import { PasswordHashers } from '@django-bridge/core';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { AppModule } from './app.module.js';
+import type { SampleConfig } from './config/sample.config.js';
+import { seedDjangoDemo, seedLocalAdmin } from './database/demo-data.js';
+import { ensureDjangoSchema } from './database/django-schema.js';
+import { openSampleDatabases, type SampleDatabases } from './database/sample-databases.js';
+
+export interface SampleApp {
+  app: INestApplication;
+  databases: SampleDatabases;
+  /** True when the Django database was empty and got the schema and demo accounts. */
+  seededDjango: boolean;
+  close(): Promise<void>;
+}
+
+export interface SampleAppOptions {
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/**
+ * Opens the databases, creates what is missing (Django's schema on an empty database, with demo
+ * accounts only then; the app's own tables through its migrations) and builds the Nest app.
+ */
+export async function createSampleApp(config: SampleConfig, options: SampleAppOptions = {}): Promise<SampleApp> {
+  const databases = await openSampleDatabases(config);
+  try {
+    const hashers = new PasswordHashers({ djangoVersion: config.djangoVersion });
+    const django = await ensureDjangoSchema(databases.django);
+    if (django.created) await seedDjangoDemo(databases.django, hashers);
+    // The app's database keeps its own copy of Django's auth tables for the /admin exception.
+    const local = await ensureDjangoSchema(databases.app);
+    if (local.created) await seedLocalAdmin(databases.app, hashers);
+    await databases.app.runMigrations({ transaction: 'each' });
+    const app = await NestFactory.create(AppModule.register(config, databases), { logger: options.logger ?? ['error', 'warn', 'log'] });
+    app.enableShutdownHooks();
+    return {
+      app,
+      databases,
+      seededDjango: django.created,
+      close: async () => {
+        await app.close();
+        await databases.close();
+      },
+    };
+  } catch (err) {
+    await databases.close();
+    throw err;
+  }
+}
