@@ -40,9 +40,27 @@ describe('resolveBridgeOptions', () => {
     [{ userModel: { table: 'users; DROP TABLE x' } }, 'userModel'],
     [{ csrfTrustedOrigins: ['example.com'] }, 'csrfTrustedOrigins'],
     [{ csrfCookieAge: 0 }, 'csrfCookieAge'],
+    [{ databases: { default: dataSource } }, 'dataSource'],
+    [{ dataSource: undefined, databases: { shared: dataSource } }, 'databases'],
+    [{ dataSource: undefined, databases: { default: {} } }, 'databases'],
+    [{ dataSource: undefined, databases: { default: dataSource }, databaseRouters: [{}] }, 'databases'],
+    [{ databaseRouters: [{ dbForRead: () => null }] }, 'databaseRouters'],
+    [{ databaseHints: 'path' }, 'databaseHints'],
+    [{ userModel: { model: 'not a label' } }, 'userModel'],
   ])('%p stops start-up naming %s', (patch, option) => {
     expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(ImproperlyConfigured);
     expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(`"${option}"`);
+  });
+
+  it('wraps one DataSource as the "default" alias, or takes DATABASES with routers', () => {
+    const single = resolveBridgeOptions(base);
+    expect(single.databases.aliases).toEqual(['default']);
+    expect(single.dataSource).toBe(dataSource);
+    const other = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+    const routed = resolveBridgeOptions({ secretKey: 'k', databases: { default: other, usersandsessions: dataSource }, databaseRouters: [{ dbForRead: () => 'usersandsessions' }] });
+    expect(routed.dataSource).toBe(other);
+    expect(routed.databases.forRead({ appLabel: 'auth', modelName: 'user' })).toBe(dataSource);
+    expect(routed.databaseHints({ method: 'GET', originalUrl: '/admin/x?y=1' })).toEqual({ path: '/admin/x', method: 'GET' });
   });
 
   it('derives the session salt from a custom store class and legacy acceptance from djangoVersion', () => {
