@@ -33,7 +33,7 @@ export async function createSampleApp(config: SampleConfig, options: SampleAppOp
     const local = await ensureDjangoSchema(databases.app);
     if (local.created) await seedLocalAdmin(databases.app, hashers);
     await databases.app.runMigrations({ transaction: 'each' });
-    const app = await NestFactory.create(AppModule.register(config, databases), { logger: options.logger ?? ['error', 'warn', 'log'] });
+    const app = await NestFactory.create(AppModule.register(config, databases), { logger: options.logger ?? ['error', 'warn'] });
     app.enableShutdownHooks();
     return {
       app,
