@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { djangoSchemaBundle, renderSchemaModule, SCHEMA_DIR } from '../../scripts/generate-django-schema.mjs';
+import { djangoSchemaBundle, renderRowsModule, renderSchemaModule, SCHEMA_DIR } from '../../scripts/generate-django-schema.mjs';
 import { ensureDjangoSchema } from '../../apps/sample/src/database/django-schema.js';
 import { DjangoProject, type DjangoEngine } from '../django/django-project.js';
 import { randomEnvSecret } from '../support/random.js';
@@ -35,9 +35,10 @@ describe.each<DjangoEngine>(['sqlite', 'mysql', 'postgres'])('Django schema bund
     reference?.dropDatabase();
   });
 
-  it('the committed bundle is what Django generates', () => {
-    const committed = readFileSync(join(SCHEMA_DIR, `django-${engine}.schema.ts`), 'utf8');
-    expect(committed).toBe(renderSchemaModule(engine, djangoSchemaBundle(engine)));
+  it('the committed DDL and rows are what Django generates', () => {
+    const bundle = djangoSchemaBundle(engine);
+    expect(readFileSync(join(SCHEMA_DIR, `django-${engine}.schema.ts`), 'utf8')).toBe(renderSchemaModule(engine, bundle));
+    expect(readFileSync(join(SCHEMA_DIR, 'django-rows.schema.ts'), 'utf8')).toBe(renderRowsModule(bundle));
   });
 
   it('creates the schema once; Django then applies nothing of auth, contenttypes or sessions', async () => {

@@ -1,11 +1,12 @@
 import { dialectOf, toDatabaseDateTime, type DialectName } from '@django-bridge/nest';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { DjangoSchemaBundle } from './schema/django-schema-bundle.js';
-import { DJANGO_MYSQL_SCHEMA } from './schema/django-mysql.schema.js';
-import { DJANGO_POSTGRES_SCHEMA } from './schema/django-postgres.schema.js';
-import { DJANGO_SQLITE_SCHEMA } from './schema/django-sqlite.schema.js';
+import type { DjangoSchemaDdl } from './schema/django-schema-bundle.js';
+import { DJANGO_MYSQL_DDL } from './schema/django-mysql.schema.js';
+import { DJANGO_POSTGRES_DDL } from './schema/django-postgres.schema.js';
+import { DJANGO_SCHEMA_ROWS } from './schema/django-rows.schema.js';
+import { DJANGO_SQLITE_DDL } from './schema/django-sqlite.schema.js';
 
-const BUNDLES: Record<DialectName, DjangoSchemaBundle> = { sqlite: DJANGO_SQLITE_SCHEMA, mysql: DJANGO_MYSQL_SCHEMA, postgres: DJANGO_POSTGRES_SCHEMA };
+const DDL: Record<DialectName, DjangoSchemaDdl> = { sqlite: DJANGO_SQLITE_DDL, mysql: DJANGO_MYSQL_DDL, postgres: DJANGO_POSTGRES_DDL };
 
 /** The tables Django's contenttypes, auth and sessions apps own (plus the migration recorder's). */
 export const DJANGO_TABLES = ['django_migrations', 'django_content_type', 'auth_permission', 'auth_group', 'auth_group_permissions', 'auth_user', 'auth_user_groups', 'auth_user_user_permissions', 'django_session'];
@@ -24,7 +25,8 @@ async function existingTables(runner: QueryRunner): Promise<Set<string>> {
  */
 export async function ensureDjangoSchema(dataSource: DataSource, options: { now?: Date } = {}): Promise<{ created: boolean }> {
   const dialect = dialectOf(dataSource);
-  const bundle = BUNDLES[dialect];
+  const ddl = DDL[dialect];
+  const rows = DJANGO_SCHEMA_ROWS;
   const runner = dataSource.createQueryRunner();
   try {
     const present = await existingTables(runner);
@@ -39,10 +41,10 @@ export async function ensureDjangoSchema(dataSource: DataSource, options: { now?
     const transactional = dialect !== 'mysql';
     if (transactional) await runner.startTransaction();
     try {
-      for (const sql of [...bundle.recorderStatements, ...bundle.statements]) await runner.query(sql);
-      for (const [app, name] of bundle.migrations) await runner.query(`INSERT INTO django_migrations (app, name, applied) VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [app, name, applied]);
-      for (const [appLabel, model] of bundle.contentTypes) await runner.query(`INSERT INTO django_content_type (app_label, model) VALUES (${p(1)}, ${p(2)})`, [appLabel, model]);
-      for (const [appLabel, model, codename, name] of bundle.permissions) {
+      for (const sql of [...ddl.recorderStatements, ...ddl.statements]) await runner.query(sql);
+      for (const [app, name] of rows.migrations) await runner.query(`INSERT INTO django_migrations (app, name, applied) VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [app, name, applied]);
+      for (const [appLabel, model] of rows.contentTypes) await runner.query(`INSERT INTO django_content_type (app_label, model) VALUES (${p(1)}, ${p(2)})`, [appLabel, model]);
+      for (const [appLabel, model, codename, name] of rows.permissions) {
         await runner.query(
           `INSERT INTO auth_permission (name, content_type_id, codename) SELECT ${p(1)}, ct.id, ${p(2)} FROM django_content_type ct WHERE ct.app_label = ${p(3)} AND ct.model = ${p(4)}`,
           [name, codename, appLabel, model],

@@ -1,9 +1,13 @@
-/** What Django's `migrate` does on an empty database for contenttypes, auth and sessions. */
-export interface DjangoSchemaBundle {
+/** The DDL Django's `migrate` runs on an empty database for contenttypes, auth and sessions. */
+export interface DjangoSchemaDdl {
   /** The `django_migrations` table, as MigrationRecorder creates it. */
   recorderStatements: string[];
   /** Every migration's SQL in plan order (sqlmigrate's statements, without comments). */
   statements: string[];
+}
+
+/** The rows that `migrate` writes, identical on every database. */
+export interface DjangoSchemaRows {
   /** [app, name] rows for `django_migrations`. */
   migrations: [string, string][];
   /** [app_label, model] rows post_migrate creates, in id order. */
