@@ -84,3 +84,10 @@ export function setCookies(res: { headers: Record<string, unknown> }): Record<st
 export function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
+
+/** The sample again on databases a harness already prepared (a restart with other settings). */
+export async function startSampleAgain(env: Record<string, string>): Promise<{ sample: SampleApp; http: () => ReturnType<typeof request>; close(): Promise<void> }> {
+  const sample = await createSampleApp(loadSampleConfig(env), { logger: false });
+  await sample.app.init();
+  return { sample, http: () => request(sample.app.getHttpServer()), close: () => sample.close() };
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { basic, cookieHeader, setCookies, startSample, type SampleEngine, type SampleHarness } from './sample-harness.js';
+import { basic, cookieHeader, setCookies, startSample, startSampleAgain, type SampleEngine, type SampleHarness } from './sample-harness.js';
+import { DjangoProject } from '../../django/django-project.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -233,5 +234,55 @@ describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) =>
     expect((await h.http().get('/').expect(200)).text).toContain('<form id="login">');
     expect((await h.http().get('/whoami').expect(200)).text).toContain('Who am I?');
     expect((await h.http().get('/admin/').expect(200)).text).toContain('<form id="login">');
+  });
+});
+
+describe('sample settings shared with Django: PHP sessions under PHPSESSID, rotated secret keys', () => {
+  it('DJANGO_SESSION_SERIALIZER=php and DJANGO_SESSION_COOKIE_NAME=PHPSESSID interoperate with a django-php-bridge Django', async () => {
+    const h = await startSample('sqlite', { DJANGO_SESSION_SERIALIZER: 'php', DJANGO_SESSION_COOKIE_NAME: 'PHPSESSID' });
+    try {
+      const django = new DjangoProject({ ...h.django.env, sessionSerializer: 'php', sessionCookieName: 'PHPSESSID' });
+      django.createUser({ username: 'php-user', password: PASSWORD });
+      const fromDjango = django.login('php-user', PASSWORD);
+      expect(fromDjango.status).toBe(200);
+      expect(django.sessionRow(fromDjango.cookies.PHPSESSID)?.session_data).toMatch(/^a:\d+:\{/);
+      const me = await h.http().get('/api/me').set('Cookie', `PHPSESSID=${fromDjango.cookies.PHPSESSID}`).expect(200);
+      expect(me.body.username).toBe('php-user');
+
+      const csrf = await h.http().get('/api/csrf').expect(200);
+      const login = await h.http().post('/api/login').set('Cookie', cookieHeader(setCookies(csrf))).set('X-CSRFToken', csrf.body.csrfToken).send({ username: 'php-user', password: PASSWORD }).expect(200);
+      const key = setCookies(login).PHPSESSID;
+      expect(django.sessionRow(key)?.session_data).toMatch(/^a:3:\{s:13:"_auth_user_id";s:\d+:"\d+";/);
+      expect(django.whoami({ PHPSESSID: key })).toMatchObject({ authenticated: true, username: 'php-user' });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('DJANGO_SECRET_KEY_FALLBACKS keeps sessions signed with the old key (Django 4.1+ rotation)', async () => {
+    const h = await startSample('sqlite', { DJANGO_VERSION: '4.2' });
+    try {
+      const oldKey = h.django.env.secretKey;
+      await h.sample.close();
+      // Restart on the same databases with a new key; the old one becomes a fallback.
+      const django = new DjangoProject({ ...h.django.env, secretKey: oldKey });
+      django.createUser({ username: 'rotated', password: PASSWORD });
+      const oldSession = django.login('rotated', PASSWORD).cookies.sessionid;
+      const env = { ...h.env, DJANGO_SECRET_KEY: `${oldKey}-new`, DJANGO_SECRET_KEY_FALLBACKS: oldKey, DJANGO_VERSION: '4.2' };
+      const restarted = await startSampleAgain(env);
+      try {
+        await restarted.http().get('/api/me').set('Cookie', `sessionid=${oldSession}`).expect(200);
+        const without = await startSampleAgain({ ...env, DJANGO_SECRET_KEY_FALLBACKS: '' });
+        try {
+          await without.http().get('/api/me').set('Cookie', `sessionid=${django.login('rotated', PASSWORD).cookies.sessionid}`).expect(401);
+        } finally {
+          await without.close();
+        }
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await h.close().catch(() => undefined);
+    }
   });
 });
