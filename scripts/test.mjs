@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 // Ground truth comes from Debian's Django 3.2, its optional hashers and database drivers, and PHP.
-const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'nginx-light'];
+const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'nginx-light', 'chromium'];
 
 // The integration tests need these; started when down, and the run fails if they stay down.
 const SERVICES = [
@@ -39,7 +39,7 @@ function ensureDebianPackages() {
   }
   console.log(`Installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (run('apt-get', ['update', '-qq'], { env }) !== 0 || run('apt-get', ['install', '-y', '-qq', ...missing], { env }) !== 0) {
+  if (run('apt-get', ['update', '-qq'], { env }) !== 0 || run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env }) !== 0) {
     console.error('apt-get failed; the interop tests cannot run without these packages');
     process.exit(1);
   }

@@ -224,7 +224,13 @@ describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) =>
       await h.http().get('/admin/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(200);
       // The decision follows the route, whatever the spelling of the path.
       await h.http().get('/ADMIN/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(200);
-      await h.http().get('/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(401);
+      // Requests outside /admin that never read the session (a stylesheet) or are refused by the
+      // guard leave the admin's cookie alone, as Django's SessionMiddleware would for the first.
+      const css = await h.http().get('/static/sample.css').set('Cookie', cookieHeader(admin.cookies)).expect(200);
+      expect(css.headers['set-cookie']).toBeUndefined();
+      const shared = await h.http().get('/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(401);
+      expect(shared.headers['set-cookie']).toBeUndefined();
+      await h.http().get('/admin/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(200);
       const agent = (await login('agent')).cookies;
       await h.http().get('/admin/api/me').set('Cookie', cookieHeader(agent)).expect(401);
     });

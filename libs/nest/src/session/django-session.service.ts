@@ -68,7 +68,10 @@ export class DjangoSessionService {
     if (!session) return;
     const o = this.options;
     const cookieOptions = { path: o.sessionCookiePath, domain: o.sessionCookieDomain, sameSite: o.sessionCookieSameSite };
-    if (this.cookieKey(req) !== undefined && session.isEmpty()) {
+    // Django deletes the cookie only when the request used the session and found it empty; the
+    // interceptor's early load is not a use, so a request that never reads the session (a
+    // stylesheet, a route on another database) leaves the cookie alone.
+    if (this.cookieKey(req) !== undefined && session.accessed && session.isEmpty()) {
       appendSetCookie(res, deleteCookie(o.sessionCookieName, cookieOptions));
       appendVaryCookie(res);
       return;
