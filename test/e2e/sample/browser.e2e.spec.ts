@@ -41,19 +41,19 @@ describe('sample pages in Chromium', () => {
     const { demo } = DEMO_ACCOUNTS;
     const page = await signIn('/', demo.username, demo.password);
     await page.waitForURL(`${base}/whoami`);
-    await page.waitForFunction(() => document.getElementById('me')?.textContent?.includes('"username"'));
+    await page.locator('#me', { hasText: '"username"' }).waitFor();
     const me = JSON.parse((await page.textContent('#me')) ?? '{}');
     expect(me).toMatchObject({ username: 'demo', isStaff: true, groups: ['editors', 'secret-agents'], permissions: ['notes.add_note', 'notes.delete_note'] });
     const session = (await page.context().cookies()).find((c) => c.name === 'sessionid');
     expect(h.django.whoami({ sessionid: session!.value })).toMatchObject({ authenticated: true, username: 'demo' });
     await page.click('#logout');
-    await page.waitForFunction(() => document.getElementById('me')?.textContent?.startsWith('Not signed in'));
+    await page.locator('#me', { hasText: 'Not signed in' }).waitFor();
     expect(h.django.sessionRow(session!.value)).toBeNull();
   });
 
   it('says so when the password is wrong', async () => {
     const page = await signIn('/', 'demo', 'wrong');
-    await page.waitForFunction(() => document.getElementById('result')?.textContent !== '');
+    await page.locator('#result', { hasText: /\S/ }).waitFor();
     expect(await page.textContent('#result')).toBe('Invalid username or password.');
     expect(page.url()).toBe(`${base}/`);
   });
@@ -62,7 +62,7 @@ describe('sample pages in Chromium', () => {
     const { admin } = DEMO_ACCOUNTS;
     const page = await signIn('/admin/', admin.username, admin.password);
     await page.waitForURL(`${base}/admin/whoami`);
-    await page.waitForFunction(() => document.getElementById('me')?.textContent?.includes('"username"'));
+    await page.locator('#me', { hasText: '"username"' }).waitFor();
     expect(JSON.parse((await page.textContent('#me')) ?? '{}')).toMatchObject({ username: 'admin', isSuperuser: true });
   });
 });
