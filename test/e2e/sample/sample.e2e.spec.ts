@@ -133,6 +133,8 @@ describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) =>
 
       await send(plain, 'delete', `/api/notes/${created.body.id}`).expect(403);
       await send(agent, 'delete', '/api/notes/999999').expect(404);
+      await send(agent, 'delete', '/api/notes/99999999999999999999').expect(404);
+      await send(agent, 'delete', '/api/notes/-1').expect(404);
       await send(agent, 'delete', '/api/notes/not-a-number').expect(400);
       await send(agent, 'delete', `/api/notes/${created.body.id}`).expect(204);
       expect((await h.http().get('/api/notes').set('Cookie', cookieHeader(agent)).expect(200)).body).toEqual([]);
@@ -289,6 +291,37 @@ describe('sample settings shared with Django: PHP sessions under PHPSESSID, rota
       }
     } finally {
       await h.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('sample with a database down', () => {
+  it('answers 503 with a short JSON body, never a trace or an accepted login', async () => {
+    const h = await startSample('sqlite');
+    try {
+      h.django.createUser({ username: 'downer', password: PASSWORD, groups: ['secret-agents'] });
+      const csrf = await h.http().get('/api/csrf').expect(200);
+      const login = await h.http().post('/api/login').set('Cookie', cookieHeader(setCookies(csrf))).set('X-CSRFToken', csrf.body.csrfToken).send({ username: 'downer', password: PASSWORD }).expect(200);
+      const cookies = { ...setCookies(csrf), ...setCookies(login) };
+
+      await h.sample.databases.app.destroy();
+      const notes = await h.http().get('/api/notes').set('Cookie', cookieHeader(cookies)).expect(503);
+      expect(notes.body).toEqual({ statusCode: 503, message: 'The notes database is unavailable; try again later.', error: 'Service Unavailable' });
+
+      await h.sample.databases.django.destroy();
+      for (const res of [
+        await h.http().get('/api/me').set('Cookie', cookieHeader(cookies)),
+        await h.http().get('/auth/check').set('Cookie', cookieHeader(cookies)),
+        await h.http().get('/auth/check').set('Authorization', basic('downer', PASSWORD)),
+        await h.http().get('/secret/').set('Authorization', basic('downer', PASSWORD)),
+        await h.http().post('/api/login').set('Cookie', cookieHeader(cookies)).set('X-CSRFToken', cookies.csrftoken).send({ username: 'downer', password: PASSWORD }),
+      ]) {
+        expect(res.status).toBe(503);
+        expect(res.headers['x-remote-user']).toBeUndefined();
+        expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.(js|ts):\d+/);
+      }
+    } finally {
+      await h.close();
     }
   });
 });

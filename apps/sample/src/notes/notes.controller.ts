@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, HttpException, Logger, NotFoundException, Param, ParseIntPipe, Post, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import { CurrentUser, DjangoCsrfGuard, DjangoSessionGuard, RequirePermissions, type DjangoUser } from '@django-bridge/nest';
 import type { Note } from './note.entity.js';
 import { NotesService } from './notes.service.js';
@@ -8,6 +8,22 @@ export interface NoteView {
   text: string;
   createdAt: string;
 }
+
+const logger = new Logger('Notes');
+
+/** The app's database failing is a 503 with a log line, never a 500 or a trace in the response. */
+async function appDatabase<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    if (err instanceof HttpException) throw err;
+    logger.error(`App database query failed: ${(err as Error).message}`);
+    throw new ServiceUnavailableException('The notes database is unavailable; try again later.');
+  }
+}
+
+/** Ids are positive 32-bit integers (an AutoField); anything else names no note. */
+const MAX_ID = 2_147_483_647;
 
 const view = (note: Note): NoteView => ({ id: note.id, text: note.text, createdAt: note.createdAt.toISOString() });
 
@@ -22,7 +38,7 @@ export class NotesController {
 
   @Get()
   async list(@CurrentUser() user: DjangoUser): Promise<NoteView[]> {
-    return (await this.notes.listFor(String(user.id))).map(view);
+    return (await appDatabase(() => this.notes.listFor(String(user.id)))).map(view);
   }
 
   @Post()
@@ -30,13 +46,13 @@ export class NotesController {
   async create(@CurrentUser() user: DjangoUser, @Body() body: unknown): Promise<NoteView> {
     const text = (body as { text?: unknown } | undefined)?.text;
     if (typeof text !== 'string' || text.trim() === '' || text.length > 10_000) throw new BadRequestException('Send JSON {"text": "..."} with 1 to 10000 characters.');
-    return view(await this.notes.create(String(user.id), text));
+    return view(await appDatabase(() => this.notes.create(String(user.id), text)));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequirePermissions('notes.delete_note')
   async remove(@CurrentUser() user: DjangoUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
-    if (!(await this.notes.delete(String(user.id), id))) throw new NotFoundException('No such note.');
+    if (id < 1 || id > MAX_ID || !(await appDatabase(() => this.notes.delete(String(user.id), id)))) throw new NotFoundException('No such note.');
   }
 }
