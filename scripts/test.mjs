@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 // Ground truth comes from Debian's Django 3.2, its optional hashers and database drivers, and PHP.
-const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'nginx-light', 'chromium'];
+const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'php-mysql', 'php-pgsql', 'php-sqlite3', 'nginx-light', 'chromium'];
 
 // The integration tests need these; started when down, and the run fails if they stay down.
 const SERVICES = [

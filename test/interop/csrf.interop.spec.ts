@@ -71,10 +71,12 @@ describe('_sanitize_token and _compare_masked_tokens', () => {
   });
   it('checkCsrfToken agrees with 3.2 on random cookie/token pairs', () => {
     const secret = getNewCsrfSecret();
-    const pairs = Array.from({ length: 120 }, () => ({ cookie: pick([secret, getCsrfToken(secret), randomCandidate(secret)]), request: randomCandidate(secret) }));
+    // Random pairs, plus pairs that must match, so the run never leans on luck for positives.
+    const matching = Array.from({ length: 20 }, (_, i) => ({ cookie: i % 2 ? secret : getCsrfToken(secret), request: getCsrfToken(secret) }));
+    const pairs = [...matching, ...Array.from({ length: 120 }, () => ({ cookie: pick([secret, getCsrfToken(secret), randomCandidate(secret)]), request: randomCandidate(secret) }))];
     const theirs = djangoAll<boolean>(pairs.map((p) => ({ op: 'csrf_compare', ...p })));
     expect(pairs.map((p) => ({ ...p, ok: checkCsrfToken(p.cookie, p.request) }))).toEqual(pairs.map((p, i) => ({ ...p, ok: theirs[i] })));
-    expect(theirs.filter(Boolean).length).toBeGreaterThan(10);
+    expect(theirs.filter(Boolean).length).toBeGreaterThanOrEqual(matching.length);
   });
 });
 

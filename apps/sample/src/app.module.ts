@@ -28,6 +28,8 @@ export class AppModule {
           databaseRouters: databases.routers,
           sessionCookieName: config.sessionCookieName,
           sessionSerializer: config.sessionSerializer,
+          useTz: config.useTz,
+          timeZone: config.timeZone,
         }),
       ],
       controllers: [HealthController, AuthController, NotesController, ForwardAuthController, SecretController, PagesController],

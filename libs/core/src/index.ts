@@ -35,6 +35,6 @@ export { unpickle, NaiveDateTime, PyDate, type UnpickleOptions } from './seriali
 export { DjangoSession, SessionInterrupted, DEFAULT_SESSION_COOKIE_AGE, type DjangoSessionOptions } from './session/django-session.js';
 export { type SessionBackend } from './session/session-backend.js';
 export { MemorySessionBackend } from './session/memory-session-backend.js';
-export { newSessionKey, isValidSessionKey, VALID_KEY_CHARS, SESSION_KEY_LENGTH, MIN_SESSION_KEY_LENGTH, MAX_SESSION_KEY_LENGTH } from './session/session-key.js';
+export { newSessionKey, isValidSessionKey, VALID_KEY_CHARS, SESSION_KEY_LENGTH, MIN_SESSION_KEY_LENGTH, MAX_SESSION_KEY_LENGTH, PHP_SESSION_KEY_PATTERN } from './session/session-key.js';
 export { assertTimeZone, zoneOffsetMinutes, wallTimeToInstant, instantToWallTime } from './time/time-zone.js';
 export { parseCookieHeader, serializeCookie, deleteCookie, httpDate, type CookieOptions } from './http/cookies.js';

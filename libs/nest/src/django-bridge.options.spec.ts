@@ -21,6 +21,15 @@ describe('resolveBridgeOptions', () => {
     expect(o.userModel.table).toBe('auth_user');
   });
 
+  it("accepts PHP's session ids, and only those, with the php serializer unless told otherwise", () => {
+    expect(resolveBridgeOptions(base).sessionKeyPattern).toBeUndefined();
+    const php = resolveBridgeOptions({ ...base, sessionSerializer: 'php' }).sessionKeyPattern!;
+    for (const key of ['0123456789abcdef', 'abcdefghijklmnopqrstuv', 'AZaz09,-AZaz09,-', 'abcdefghijklmnopqrstuvwxyz012345']) expect(php.test(key)).toBe(true);
+    for (const key of ['abc.defgh', 'abc def gh', 'abc_defgh', 'abcdefgh!']) expect(php.test(key)).toBe(false);
+    const own = /^[a-f0-9]+$/;
+    expect(resolveBridgeOptions({ ...base, sessionSerializer: 'php', sessionKeyPattern: own }).sessionKeyPattern).toBe(own);
+  });
+
   it.each([
     [{ secretKey: '' }, 'secretKey'],
     [{ secretKey: undefined }, 'secretKey'],

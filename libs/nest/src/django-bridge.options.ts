@@ -1,4 +1,4 @@
-import { assertTimeZone, djangoDefaults, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type SessionSerializerName } from '@django-bridge/core';
+import { assertTimeZone, djangoDefaults, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type SessionSerializerName } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
 import type { DatabaseRouter } from './routing/database-router.js';
 import { DjangoDatabases } from './routing/django-databases.js';
@@ -52,7 +52,11 @@ export interface DjangoBridgeOptions {
   sessionSerializer?: SessionSerializerName;
   /** `__qualname__` of a custom SessionStore class (the signing salt); default "SessionStore". */
   sessionStoreClass?: string;
-  /** Accepted shape of cookie session keys; default 8-40 printable ASCII characters. */
+  /**
+   * Accepted shape of cookie session keys, on top of Django's 8-40 characters. Default: printable
+   * ASCII; with `sessionSerializer: 'php'`, PHP's id alphabet (PHP_SESSION_KEY_PATTERN), so ids
+   * PHP generates are accepted and nothing else. Keys created here are always Django's 32 a-z0-9.
+   */
   sessionKeyPattern?: RegExp;
   /** AUTHENTICATION_BACKENDS: `_auth_user_backend` must be one of these. Default ModelBackend. */
   authenticationBackends?: string[];
@@ -191,7 +195,7 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     sessionExpireAtBrowserClose: options.sessionExpireAtBrowserClose ?? false,
     sessionSerializer: serializer,
     sessionStoreClass: storeClass,
-    sessionKeyPattern: options.sessionKeyPattern,
+    sessionKeyPattern: options.sessionKeyPattern ?? (serializer === 'php' ? PHP_SESSION_KEY_PATTERN : undefined),
     authenticationBackends: backends,
     useTz: options.useTz ?? true,
     timeZone,

@@ -8,7 +8,7 @@ import { DjangoProject } from '../../django/django-project.js';
 export { cookieHeader } from '../../django/django-project.js';
 import { randomEnvSecret } from '../../support/random.js';
 
-export type SampleEngine = 'sqlite' | 'mysql';
+export type SampleEngine = 'sqlite' | 'mysql' | 'postgres';
 
 export interface SampleHarness {
   engine: SampleEngine;
@@ -22,14 +22,14 @@ export interface SampleHarness {
   close(): Promise<void>;
 }
 
-function mysqlUrl(name: string): string {
-  return `mysql://root@127.0.0.1:3306/${name}`;
+function serverUrl(engine: 'mysql' | 'postgres', name: string): string {
+  return engine === 'mysql' ? `mysql://root@127.0.0.1:3306/${name}` : `postgres://postgres@127.0.0.1:5432/${name}`;
 }
 
 /**
  * The sample on a fresh Django database and a fresh app database: SQLite files (the sample creates
- * both schemas and the demo accounts, as `npm start` does), or MariaDB (Django migrates the Django
- * database itself; the sample creates the app database's local auth tables).
+ * both schemas and the demo accounts, as `npm start` does), or MariaDB / PostgreSQL (Django migrates
+ * the Django database itself; the sample creates the app database's local auth tables).
  */
 export async function startSample(engine: SampleEngine, extraEnv: Record<string, string> = {}): Promise<SampleHarness> {
   const secretKey = randomEnvSecret();
@@ -42,13 +42,13 @@ export async function startSample(engine: SampleEngine, extraEnv: Record<string,
     env = { DJANGO_DATABASE_URL: `sqlite:${join(dir, 'django.sqlite3')}`, APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`, DJANGO_SECRET_KEY: secretKey };
     django = new DjangoProject({ engine: 'sqlite', name: join(dir, 'django.sqlite3'), secretKey });
   } else {
-    django = DjangoProject.throwaway('mysql', { secretKey });
+    django = DjangoProject.throwaway(engine, { secretKey });
     django.migrate();
     cleanups.push(() => void django.dropDatabase());
-    const appDb = DjangoProject.throwaway('mysql', { secretKey });
+    const appDb = DjangoProject.throwaway(engine, { secretKey });
     appDb.run('create_database');
     cleanups.push(() => void appDb.dropDatabase());
-    env = { DJANGO_DATABASE_URL: mysqlUrl(django.env.name), APP_DATABASE_URL: mysqlUrl(appDb.env.name), DJANGO_SECRET_KEY: secretKey };
+    env = { DJANGO_DATABASE_URL: serverUrl(engine, django.env.name), APP_DATABASE_URL: serverUrl(engine, appDb.env.name), DJANGO_SECRET_KEY: secretKey };
   }
   env = { ...env, DJANGO_VERSION: '3.2', ...extraEnv };
   const config = loadSampleConfig(env);

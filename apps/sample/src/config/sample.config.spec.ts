@@ -13,6 +13,8 @@ describe('loadSampleConfig', () => {
       sessionCookieName: 'sessionid',
       sessionSerializer: 'json',
       djangoVersion: '6.0',
+      useTz: true,
+      timeZone: 'UTC',
       port: 3000,
       host: '127.0.0.1',
     });
@@ -28,6 +30,8 @@ describe('loadSampleConfig', () => {
       DJANGO_SESSION_COOKIE_NAME: 'PHPSESSID',
       DJANGO_SESSION_SERIALIZER: 'php',
       DJANGO_VERSION: '4.2',
+      DJANGO_USE_TZ: 'false',
+      DJANGO_TIME_ZONE: 'Europe/Berlin',
       PORT: '8080',
     });
     expect(config).toMatchObject({
@@ -37,6 +41,8 @@ describe('loadSampleConfig', () => {
       sessionCookieName: 'PHPSESSID',
       sessionSerializer: 'php',
       djangoVersion: '4.2',
+      useTz: false,
+      timeZone: 'Europe/Berlin',
       port: 8080,
     });
   });
@@ -56,6 +62,8 @@ describe('loadSampleConfig', () => {
     [{ DJANGO_SESSION_COOKIE_NAME: 'bad name;' }, 'DJANGO_SESSION_COOKIE_NAME'],
     [{ DJANGO_SESSION_SERIALIZER: 'pickle' }, 'DJANGO_SESSION_SERIALIZER'],
     [{ DJANGO_VERSION: '2.2' }, 'DJANGO_VERSION'],
+    [{ DJANGO_USE_TZ: 'maybe' }, 'DJANGO_USE_TZ'],
+    [{ DJANGO_TIME_ZONE: 'Mars/Olympus' }, 'DJANGO_TIME_ZONE'],
   ])('%j stops start-up naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -1,4 +1,4 @@
-import { isDjangoVersion, LATEST_DJANGO_VERSION, type DjangoVersion } from '@django-bridge/core';
+import { assertTimeZone, isDjangoVersion, LATEST_DJANGO_VERSION, type DjangoVersion } from '@django-bridge/core';
 import { dataSourceOptionsFromUrl } from '@django-bridge/nest';
 
 /** A wrong environment variable: start-up stops with a message naming it. */
@@ -26,6 +26,10 @@ export interface SampleConfig {
   sessionCookieName: string;
   sessionSerializer: 'json' | 'php';
   djangoVersion: DjangoVersion;
+  /** USE_TZ: false when the Django site (or PHP writing the session table) keeps naive local times. */
+  useTz: boolean;
+  /** TIME_ZONE: the zone of naive datetimes when useTz is false. */
+  timeZone: string;
   port: number;
   host: string;
 }
@@ -75,6 +79,15 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const serializer = (text(env, 'DJANGO_SESSION_SERIALIZER') ?? 'json').toLowerCase();
   if (serializer !== 'json' && serializer !== 'php') throw new SampleConfigError('DJANGO_SESSION_SERIALIZER', `must be "json" or "php", not "${serializer}"`);
 
+  const rawUseTz = (text(env, 'DJANGO_USE_TZ') ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(rawUseTz)) throw new SampleConfigError('DJANGO_USE_TZ', `must be "true" or "false", not "${rawUseTz}"`);
+  const timeZone = text(env, 'DJANGO_TIME_ZONE') ?? 'UTC';
+  try {
+    assertTimeZone(timeZone);
+  } catch {
+    throw new SampleConfigError('DJANGO_TIME_ZONE', `"${timeZone}" is not a known IANA time zone`);
+  }
+
   const rawPort = text(env, 'PORT') ?? '3000';
   const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
   if (!Number.isInteger(port) || port > 65535) throw new SampleConfigError('PORT', `must be a port number (0-65535), not "${rawPort}"`);
@@ -90,6 +103,8 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     sessionCookieName,
     sessionSerializer: serializer,
     djangoVersion,
+    useTz: rawUseTz === 'true' || rawUseTz === '1',
+    timeZone,
     port,
     host: text(env, 'HOST') ?? '127.0.0.1',
   };

@@ -8,6 +8,12 @@ export const MIN_SESSION_KEY_LENGTH = 8;
 /** django_session.session_key is varchar(40). */
 export const MAX_SESSION_KEY_LENGTH = 40;
 
+/**
+ * Session ids as PHP generates them: `session.sid_bits_per_character` 4, 5 or 6 draw from
+ * 0-9a-f, 0-9a-v or 0-9a-zA-Z plus "," and "-". Django's own keys (a-z0-9) fit it too.
+ */
+export const PHP_SESSION_KEY_PATTERN = /^[0-9a-zA-Z,-]+$/;
+
 export function newSessionKey(): string {
   return getRandomString(SESSION_KEY_LENGTH, VALID_KEY_CHARS);
 }
