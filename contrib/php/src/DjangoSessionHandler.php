@@ -62,9 +62,13 @@ class DjangoSessionHandler implements \SessionHandlerInterface, \SessionUpdateTi
      */
     public static function register(PDO $pdo, array $options = []): static
     {
-        $sidLength = (int) ini_get('session.sid_length');
-        if ($sidLength > self::MAX_KEY_LENGTH) {
+        if ((int) ini_get('session.sid_length') > self::MAX_KEY_LENGTH) {
             throw new \LogicException('session.sid_length must be at most 40: django_session.session_key is varchar(40)');
+        }
+        if ((int) ini_get('session.sid_bits_per_character') === 6) {
+            // PHP sends "," in the cookie as %2C and decodes it on the way back; Django and Nest
+            // read the cookie literally, so they would look up a key that does not exist.
+            throw new \LogicException('session.sid_bits_per_character must be 4 or 5: the "," that 6 brings is URL-encoded in the cookie, which Django does not decode');
         }
         ini_set('session.serialize_handler', 'php_serialize');
         ini_set('session.use_strict_mode', '1');
