@@ -150,7 +150,7 @@ describe.each(['sqlite', 'mysql', 'postgres'] as const)('Django, PHP and Nest sh
     expect(raw).toContain(`s:4:"text";s:${Buffer.byteLength(data.text)}:"${data.text}";`);
     expect(raw).toContain('s:6:"sparse";a:2:{i:1;s:1:"a";i:3;s:1:"b";}');
     expect(decodeSessionData(raw, { secretKey: 'unused', serializer: 'php' })).toMatchObject(data);
-    expect(django.decodeSession(key)).toMatchObject({ text: data.text, list: { 0: 1, 1: 2, 2: 3 }, sparse: { 1: 'a', 3: 'b' } });
+    expect(django.decodeSession(key)).toEqual(decodeSessionData(raw, { secretKey: 'unused', serializer: 'php' }));
     expect(await views(key)).toEqual(EVERYONE);
   });
 
@@ -181,13 +181,11 @@ describe.each(['sqlite', 'mysql', 'postgres'] as const)('Django, PHP and Nest sh
     }
   });
 
-  it("a row Python 3 Django wrote through django-php-bridge (b'a:...') is read by Nest and PHP", async () => {
+  it("a row Python 3 Django wrote through django-php-bridge (b'a:...') is read by all three", async () => {
     const source = django.sessionRow(await phpLogin(php))!.session_data;
     const key = newSessionKey();
     insertRow(key, `b'${source.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`);
-    const nest = await h.http().get('/api/me').set('Cookie', `${COOKIE}=${key}`);
-    const fromPhp = await php.http().get('/me').set('Cookie', `${COOKIE}=${key}`);
-    expect([nest.status, fromPhp.status]).toEqual([200, 200]);
+    expect(await views(key)).toEqual(EVERYONE);
   });
 
   it('malformed PHP data never becomes a login, and no side answers with an error page', async () => {

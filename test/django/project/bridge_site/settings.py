@@ -14,9 +14,12 @@ session serializer or hasher list.
   DJANGO_HASHERS              comma-separated PASSWORD_HASHERS (default: Django 3.2's list)
 """
 import os
+import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# contrib/django: the PHP bridge's session engine, tested as shipped.
+sys.path.insert(0, str(BASE_DIR.parent.parent.parent / 'contrib' / 'django'))
 
 
 def env(name, default=None):
@@ -115,8 +118,8 @@ if _SERIALIZER == 'json':
     SESSION_ENGINE = 'django.contrib.sessions.backends.db'
     SESSION_SERIALIZER = 'django.contrib.sessions.serializers.JSONSerializer'
 elif _SERIALIZER == 'php':
-    # django-php-bridge's db backend: session_data is the raw php_serialize text, unsigned.
-    SESSION_ENGINE = 'bridge_site.php_session'
+    # django-php-bridge's db backend, fixed for Python 3: session_data is php_serialize text, unsigned.
+    SESSION_ENGINE = 'django_bridge_php.session'
     SESSION_SERIALIZER = 'django.contrib.sessions.serializers.JSONSerializer'  # unused by that engine
 elif _SERIALIZER == 'pickle':
     SESSION_ENGINE = 'django.contrib.sessions.backends.db'
