@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { decodeSessionData, newSessionKey } from '@django-bridge/core';
+import { decodeSessionData, newSessionKey, sessionAuthHash } from '@django-bridge/core';
 import { DjangoProject } from '../../django/django-project.js';
 import { pdoEnv, startPhpApp, type PhpApp } from '../../php/php.js';
 import { setCookies, startSample, startSampleAgain, type SampleHarness } from '../sample/sample-harness.js';
@@ -134,6 +134,27 @@ describe.each(['sqlite', 'mysql', 'postgres'] as const)('Django, PHP and Nest sh
     expect(await views(await phpLogin(php))).toEqual(EVERYONE);
   });
 
+  it('PHP after a SECRET_KEY rotation: sessions hashed under the old key (a fallback) are accepted and re-keyed', async () => {
+    const oldKey = h.env.DJANGO_SECRET_KEY;
+    const rotated = await startPhpApp({ ...pdoEnv(django.connection()), DJB_SECRET_KEY: `${oldKey}-rotated`, DJB_SECRET_KEY_FALLBACKS: oldKey });
+    const noFallback = await startPhpApp({ ...pdoEnv(django.connection()), DJB_SECRET_KEY: `${oldKey}-rotated` });
+    try {
+      const key = await phpLogin(php);
+      expect((await noFallback.http().get('/me').set('Cookie', `${COOKIE}=${key}`)).status).toBe(401);
+      const key2 = await phpLogin(php);
+      const res = await rotated.http().get('/me').set('Cookie', `${COOKIE}=${key2}`).expect(200);
+      const newKey = setCookies(res)[COOKIE];
+      expect(newKey).toBeTruthy();
+      expect(newKey).not.toBe(key2);
+      expect(django.sessionRow(key2)).toBeNull();
+      const hash = decodeSessionData(django.sessionRow(newKey)!.session_data, { secretKey: 'unused', serializer: 'php' })._auth_user_hash;
+      expect(hash).toBe(sessionAuthHash(django.getUser('alice').password, `${oldKey}-rotated`));
+    } finally {
+      await rotated.close();
+      await noFallback.close();
+    }
+  });
+
   it('PHP refuses wrong passwords, unknown and inactive users with one answer', async () => {
     for (const [username, password] of [['alice', 'wrong'], ['nobody', PASSWORD]]) {
       expect((await php.http().post('/login').send({ username, password }).expect(401)).body).toEqual({ detail: 'Invalid username or password.' });
@@ -168,7 +189,7 @@ describe.each(['sqlite', 'mysql', 'postgres'] as const)('Django, PHP and Nest sh
   });
 
   it('PHP refuses settings whose ids the others could not read back (sid_bits_per_character 6, sid_length over 40)', async () => {
-    for (const ini of [{ 'session.sid_bits_per_character': '6' }, { 'session.sid_length': '48' }]) {
+    for (const ini of [{ 'session.sid_bits_per_character': '6' }, { 'session.sid_length': '48' }] as Record<string, string>[]) {
       const other = await startPhpApp({ ...pdoEnv(django.connection()), DJB_SECRET_KEY: h.env.DJANGO_SECRET_KEY }, ini);
       try {
         const res = await other.http().post('/login').send({ username: 'alice', password: PASSWORD });
