@@ -4,11 +4,11 @@
  * free port. Nothing is mocked and nothing is skipped: a missing php binary fails the test.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import type { DjangoConnection } from '../django/django-project.js';
+import { freePort } from '../support/free-port.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const PHP = '/usr/bin/php';
@@ -39,17 +39,6 @@ export function pdoEnv(c: DjangoConnection): Record<string, string> {
   if (c.type === 'better-sqlite3') return { DJB_DSN: `sqlite:${c.database}` };
   if (c.type === 'mysql') return { DJB_DSN: `mysql:host=${c.host ?? '127.0.0.1'};port=${c.port ?? 3306};dbname=${c.database};charset=utf8mb4`, DJB_DB_USER: c.username ?? 'root', DJB_DB_PASSWORD: c.password ?? '' };
   return { DJB_DSN: `pgsql:host=${c.host ?? '127.0.0.1'};port=${c.port ?? 5432};dbname=${c.database}`, DJB_DB_USER: c.username ?? 'postgres', DJB_DB_PASSWORD: c.password ?? '' };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface PhpApp {
