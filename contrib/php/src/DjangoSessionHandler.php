@@ -34,6 +34,8 @@ class DjangoSessionHandler implements \SessionHandlerInterface, \SessionUpdateTi
     private readonly bool $saveEveryRequest;
     private readonly string $driver;
     private readonly DatabaseDateTime $dates;
+    /** The row validateId() just fetched, so read() does not ask the database again. */
+    private ?array $validated = null;
 
     public function __construct(private readonly PDO $pdo, array $options = [])
     {
@@ -99,9 +101,8 @@ class DjangoSessionHandler implements \SessionHandlerInterface, \SessionUpdateTi
         if (!self::isValidKey($id)) {
             return '';
         }
-        $stmt = $this->pdo->prepare("SELECT session_data FROM {$this->table} WHERE session_key = ? AND expire_date > ?");
-        $stmt->execute([$id, $this->dates->format(DatabaseDateTime::now())]);
-        $stored = $stmt->fetchColumn();
+        $stored = $this->validated !== null && $this->validated[0] === $id ? $this->validated[1] : $this->fetch($id);
+        $this->validated = null;
         if ($stored === false || $stored === null) {
             return '';
         }
@@ -160,9 +161,17 @@ class DjangoSessionHandler implements \SessionHandlerInterface, \SessionUpdateTi
         if (!self::isValidKey($id)) {
             return false;
         }
-        $stmt = $this->pdo->prepare("SELECT 1 FROM {$this->table} WHERE session_key = ? AND expire_date > ?");
+        $stored = $this->fetch($id);
+        $this->validated = [$id, $stored];
+        return $stored !== false;
+    }
+
+    /** The live row's session_data, or false when there is none (missing or expired). */
+    private function fetch(string $id): mixed
+    {
+        $stmt = $this->pdo->prepare("SELECT session_data FROM {$this->table} WHERE session_key = ? AND expire_date > ?");
         $stmt->execute([$id, $this->dates->format(DatabaseDateTime::now())]);
-        return $stmt->fetchColumn() !== false;
+        return $stmt->fetchColumn();
     }
 
     /** Django only moves expire_date when the session changed, unless SESSION_SAVE_EVERY_REQUEST. */
