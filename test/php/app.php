@@ -48,6 +48,7 @@ try {
     session_start();
 
     $body = json_decode((string) file_get_contents('php://input'), true);
+    $body = is_array($body) ? $body : [];
     if ($path === '/login' && $method === 'POST') {
         $user = $auth->authenticate((string) ($body['username'] ?? ''), (string) ($body['password'] ?? ''));
         if ($user === null) {
@@ -67,7 +68,7 @@ try {
     if ($path === '/session' && $method === 'GET') {
         reply(200, ['sessionId' => session_id(), 'data' => $_SESSION]);
     }
-    if ($path === '/session' && $method === 'POST' && is_array($body)) {
+    if ($path === '/session' && $method === 'POST') {
         foreach ($body as $key => $value) {
             $_SESSION[$key] = $value;
         }

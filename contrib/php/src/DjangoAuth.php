@@ -95,20 +95,25 @@ final class DjangoAuth
     }
 
     /**
-     * django.contrib.auth.login: a new session id, then the three keys Django reads, and
-     * last_login set (Django's update_last_login receiver).
+     * django.contrib.auth.login: a new session id (unless the same user is already logged in),
+     * then the three keys Django reads, and last_login set (Django's update_last_login receiver).
      */
     public function login(array $user): void
     {
         $this->requireSession();
         $this->pdo->prepare("UPDATE {$this->userTable} SET last_login = ? WHERE id = ?")->execute([$this->dates->format(DatabaseDateTime::now()), $user['id']]);
         $hash = $this->sessionAuthHash($user['password']);
-        $current = $_SESSION[self::SESSION_KEY] ?? null;
-        if ($current !== null && ((string) $current !== (string) $user['id'] || !hash_equals((string) ($_SESSION[self::HASH_SESSION_KEY] ?? ''), $hash))) {
-            // Someone else's session (or a stale one): nothing of it carries over.
-            $_SESSION = [];
+        if (array_key_exists(self::SESSION_KEY, $_SESSION)) {
+            if ((string) $_SESSION[self::SESSION_KEY] !== (string) $user['id'] || !hash_equals((string) ($_SESSION[self::HASH_SESSION_KEY] ?? ''), $hash)) {
+                // Someone else's session (or a stale one): flush, nothing of it carries over.
+                $_SESSION = [];
+                session_regenerate_id(true);
+            }
+            // The same user logging in again keeps the session and its id, as in Django.
+        } else {
+            // An anonymous session keeps its data under a new id (cycle_key).
+            session_regenerate_id(true);
         }
-        session_regenerate_id(true);
         // Django writes the primary key with value_to_string: always a string.
         $_SESSION[self::SESSION_KEY] = (string) $user['id'];
         $_SESSION[self::BACKEND_SESSION_KEY] = $this->backend;

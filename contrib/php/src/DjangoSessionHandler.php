@@ -120,6 +120,11 @@ class DjangoSessionHandler implements \SessionHandlerInterface, \SessionUpdateTi
         if (!self::isValidKey($id)) {
             return false;
         }
+        if ($data === '' || $data === 'a:0:{}') {
+            // Django never saves an empty session; a visitor who stored nothing leaves no row,
+            // and a session emptied by the app does not keep its old contents.
+            return $this->destroy($id);
+        }
         $expire = $this->dates->format($this->expiryDate($data));
         $update = $this->pdo->prepare("UPDATE {$this->table} SET session_data = ?, expire_date = ? WHERE session_key = ?");
         $update->execute([$data, $expire, $id]);

@@ -93,6 +93,31 @@ describe.each(['sqlite', 'mysql', 'postgres'] as const)('Django, PHP and Nest sh
     expect(django.getUser('alice').last_login).toBeTruthy();
   });
 
+  it('logging in again: the same user keeps the session id (as Django), another user gets a fresh, empty one', async () => {
+    const key = await phpLogin(php);
+    const again = await php.http().post('/login').set('Cookie', `${COOKIE}=${key}`).send({ username: 'alice', password: PASSWORD }).expect(200);
+    expect(setCookies(again)[COOKIE]).toBeUndefined();
+    expect(await views(key)).toEqual(EVERYONE);
+    // Django itself keeps the key for the same user too.
+    expect(django.login('alice', PASSWORD, { [COOKIE]: key }).cookies[COOKIE]).toBe(key);
+    django.createUser({ username: 'carol', password: PASSWORD });
+    const carol = await php.http().post('/login').set('Cookie', `${COOKIE}=${key}`).send({ username: 'carol', password: PASSWORD }).expect(200);
+    expect(carol.body.username).toBe('carol');
+    const fresh = setCookies(carol)[COOKIE];
+    expect(fresh).toBeTruthy();
+    expect(fresh).not.toBe(key);
+    expect(django.sessionRow(key)).toBeNull();
+  });
+
+  it('anonymous PHP requests, and bodies that are not JSON objects, leave no session row and no error', async () => {
+    const count = () => Number(django.sql('SELECT COUNT(*) AS n FROM django_session').rows![0].n);
+    const before = count();
+    for (let i = 0; i < 3; i++) await php.http().get('/me').expect(401);
+    await php.http().post('/login').set('Content-Type', 'application/json').send('"just a string"').expect(401);
+    await php.http().post('/session').set('Content-Type', 'application/json').send('"not an object"').expect(200);
+    expect(count()).toBe(before);
+  });
+
   it('Nest logs in: PHP and Django read the session, and the key stays Django-style', async () => {
     const key = await nestLogin();
     expect(key).toMatch(/^[a-z0-9]{32}$/);
