@@ -64,6 +64,23 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect((await get('/passport/me', cookieHeader(login.cookies))).body).toMatchObject({ username: 'alice' });
     });
 
+    it('a returned user carries no password hash, and its dates are Dates on every database', async () => {
+      const login = django.login('alice', 'alice-pw-ü');
+      const res = await get('/me/raw', cookieHeader(login.cookies));
+      expect(res.status).toBe(200);
+      expect(res.text).not.toMatch(/password|pbkdf2/);
+      const row = django.getUser('alice');
+      expect(res.body).toEqual({
+        id: row.id,
+        username: 'alice',
+        isActive: true,
+        isStaff: true,
+        isSuperuser: false,
+        lastLogin: new Date(row.last_login!).toISOString(),
+        fields: { first_name: '', last_name: '', email: 'a@example.com', date_joined: new Date(row.date_joined).toISOString() },
+      });
+    });
+
     it('logs in so that Django accepts the session, and logs out for Django too', async () => {
       const res = await post('/login', { username: 'bob', password: 'bob-pw' });
       expect(res.status).toBe(200);

@@ -10,8 +10,11 @@ import { NotesController } from './notes/notes.controller.js';
 import { APP_DATA_SOURCE, NotesService } from './notes/notes.service.js';
 import { PagesController } from './pages/pages.controller.js';
 import { SecretController } from './secret/secret.controller.js';
+import { MeResolver } from './graphql/me.resolver.js';
+import { sampleGraphQLModule } from './graphql/sample-graphql.js';
+import { WhoamiGateway } from './realtime/whoami.gateway.js';
 
-/** The sample: DjangoBridgeModule over the routed databases, and thin controllers on top. */
+/** The sample: DjangoBridgeModule over the routed databases, and thin controllers, a resolver and a gateway on top. */
 @Module({})
 export class AppModule {
   static register(config: SampleConfig, databases: SampleDatabases): DynamicModule {
@@ -31,9 +34,11 @@ export class AppModule {
           useTz: config.useTz,
           timeZone: config.timeZone,
         }),
+        // The same who-am-I and login over GraphQL (POST /graphql) and socket.io (event "whoami").
+        sampleGraphQLModule(config.httpAdapter),
       ],
       controllers: [HealthController, AuthController, NotesController, ForwardAuthController, SecretController, PagesController],
-      providers: [UserViewService, NotesService, { provide: APP_DATA_SOURCE, useValue: databases.app }],
+      providers: [UserViewService, NotesService, MeResolver, WhoamiGateway, { provide: APP_DATA_SOURCE, useValue: databases.app }],
     };
   }
 }

@@ -1,11 +1,14 @@
 import { PasswordHashers } from '@django-bridge/core';
 import { NestFactory } from '@nestjs/core';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { DjangoWebSocketAdapter } from '@django-bridge/nest';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { seedDjangoDemo, seedLocalAdmin } from './database/demo-data.js';
 import { ensureDjangoSchema } from './database/django-schema.js';
 import { openSampleDatabases, type SampleDatabases } from './database/sample-databases.js';
+import { SampleFastifyAdapter } from './fastify-adapter.js';
 
 export interface SampleApp {
   app: INestApplication;
@@ -33,7 +36,11 @@ export async function createSampleApp(config: SampleConfig, options: SampleAppOp
     const local = await ensureDjangoSchema(databases.app);
     if (local.created) await seedLocalAdmin(databases.app, hashers);
     await databases.app.runMigrations({ transaction: 'each' });
-    const app = await NestFactory.create(AppModule.register(config, databases), { logger: options.logger ?? ['error', 'warn'] });
+    const module = AppModule.register(config, databases);
+    const nestOptions = { logger: options.logger ?? ['error', 'warn'] };
+    const app = config.httpAdapter === 'fastify' ? await NestFactory.create(module, new SampleFastifyAdapter(), nestOptions) : await NestFactory.create(module, nestOptions);
+    // socket.io behind Django's session and Origin checks (the handshake, then every 60 s).
+    app.useWebSocketAdapter(new DjangoWebSocketAdapter(app, new IoAdapter(app)));
     app.enableShutdownHooks();
     return {
       app,

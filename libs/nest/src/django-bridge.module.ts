@@ -1,5 +1,5 @@
 import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DjangoAuthService } from './auth/django-auth.service.js';
 import { DjangoPermissionsGuard } from './auth/django-permissions.guard.js';
 import { DjangoSessionGuard } from './auth/django-session.guard.js';
@@ -14,6 +14,8 @@ import { DjangoBasicStrategy } from './passport/django-basic.strategy.js';
 import { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
 import { DjangoSessionStrategy } from './passport/django-session.strategy.js';
 import { DatabaseHintsMiddleware } from './routing/database-hints.middleware.js';
+import { DjangoBridgeExceptionFilter } from './errors/django-bridge.filter.js';
+import { DjangoSocketService } from './websocket/django-socket.service.js';
 
 export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useFactory: (...args: any[]) => DjangoBridgeOptions | Promise<DjangoBridgeOptions>;
@@ -34,10 +36,13 @@ const SERVICES: Provider[] = [
   DjangoSessionStrategy,
   DjangoPasswordStrategy,
   DjangoBasicStrategy,
-  // Django's SessionMiddleware: load and save the session around every HTTP handler.
+  DjangoSocketService,
+  // Django's SessionMiddleware: load and save the session around every HTTP handler and resolver.
   { provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor },
+  // The bridge's errors (401/403/400/503) answered alike on HTTP and GraphQL.
+  { provide: APP_FILTER, useClass: DjangoBridgeExceptionFilter },
 ];
-const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard, DjangoSocketService];
 
 /** Shares Django's users, sessions and logins with a Nest application. */
 @Module({})

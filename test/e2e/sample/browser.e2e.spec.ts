@@ -2,19 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../../apps/sample/src/database/demo-data.js';
-import { startSample, type SampleHarness } from './sample-harness.js';
+import { SAMPLE_ADAPTERS, startSample, type SampleHarness } from './sample-harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
 /** The sign-in and who-am-I pages in a real (headless) Chromium, as a person would use them. */
-describe('sample pages in Chromium', () => {
+describe.each(SAMPLE_ADAPTERS)('sample pages in Chromium, on %s', (adapter) => {
   let h: SampleHarness;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     expect(existsSync(CHROMIUM)).toBe(true); // Debian's chromium; npm test installs it
-    h = await startSample('sqlite');
+    h = await startSample('sqlite', {}, adapter);
     await h.sample.app.listen(0, '127.0.0.1');
     base = (await h.sample.app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await chromium.launch({

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEMO_SECRET_KEY } from '../../../apps/sample/src/config/sample.config.js';
 import { DEMO_ACCOUNTS } from '../../../apps/sample/src/database/demo-data.js';
 import { DjangoProject } from '../../django/django-project.js';
-import { basic } from './sample-harness.js';
+import { basic, SAMPLE_ADAPTERS } from './sample-harness.js';
 import { freePort, REPO_DIR, runSampleExpectingFailure, startSampleProcess, type SampleProcess } from './sample-process.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -70,7 +70,7 @@ function cookiesOf(res: Response): Record<string, string> {
   return Object.fromEntries(res.headers.getSetCookie().map((c) => c.split(';', 1)[0]).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
 }
 
-describe('the built sample (npm start) behind a real nginx with auth_request', () => {
+describe.each(SAMPLE_ADAPTERS)('the built sample (npm start, HTTP_ADAPTER=%s) behind a real nginx with auth_request', (adapter) => {
   let dir: string;
   let app: SampleProcess;
   let nginx: ChildProcess;
@@ -82,7 +82,7 @@ describe('the built sample (npm start) behind a real nginx with auth_request', (
     dir = mkdtempSync(join(tmpdir(), 'djb-nginx-'));
     mkdirSync(join(dir, 'tmp'));
     // No DJANGO_DATABASE_URL: the embedded SQLite databases under ./var, as on a fresh machine.
-    app = await startSampleProcess(dir, { DJANGO_VERSION: '3.2' });
+    app = await startSampleProcess(dir, { DJANGO_VERSION: '3.2', HTTP_ADAPTER: adapter });
     const port = await freePort();
     writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, app.port));
     nginx = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
@@ -108,6 +108,8 @@ describe('the built sample (npm start) behind a real nginx with auth_request', (
     expect(app.output()).toMatch(/listening on http:\/\/localhost:\d+/);
     for (const account of Object.values(DEMO_ACCOUNTS)) expect(app.output()).toContain(`${account.username} / ${account.password}`);
     expect((await fetch(`${base}/health`)).status).toBe(200);
+    // The platform HTTP_ADAPTER names answers: only Express announces itself.
+    expect((await fetch(`${app.url}/health`)).headers.get('x-powered-by')).toBe(adapter === 'express' ? 'Express' : null);
     expect(django.login(demo.username, demo.password).status).toBe(200);
   });
 
@@ -162,16 +164,17 @@ describe('the built sample (npm start) behind a real nginx with auth_request', (
   });
 });
 
-describe('start-up errors of the built sample', () => {
+describe.each(SAMPLE_ADAPTERS)('start-up errors of the built sample on %s', (adapter) => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ DJANGO_SESSION_SERIALIZER: 'yaml' }, 'DJANGO_SESSION_SERIALIZER'],
     [{ DJANGO_DATABASE_URL: 'mongodb://x/y', DJANGO_SECRET_KEY: 'a-long-secret-key' }, 'DJANGO_DATABASE_URL'],
     [{ DJANGO_DATABASE_URL: 'mysql://root@127.0.0.1:3306/x' }, 'DJANGO_SECRET_KEY'],
+    [{ HTTP_ADAPTER: 'koa' }, 'HTTP_ADAPTER'],
   ])('%j: exit 1 naming %s, no stack trace', async (env, variable) => {
     const dir = mkdtempSync(join(tmpdir(), 'djb-start-'));
     try {
-      const { code, output } = await runSampleExpectingFailure(dir, env);
+      const { code, output } = await runSampleExpectingFailure(dir, { HTTP_ADAPTER: adapter, ...env });
       expect(code).toBe(1);
       expect(output).toMatch(new RegExp(`^Configuration error: ${variable} `, 'm'));
       expect(output).not.toMatch(/\n\s+at /);

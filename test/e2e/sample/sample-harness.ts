@@ -9,6 +9,9 @@ export { cookieHeader } from '../../django/django-project.js';
 import { randomEnvSecret } from '../../support/random.js';
 
 export type SampleEngine = 'sqlite' | 'mysql' | 'postgres';
+/** HTTP_ADAPTER: the Nest HTTP platform the sample runs on. */
+export type SampleAdapter = SampleConfig['httpAdapter'];
+export const SAMPLE_ADAPTERS: SampleAdapter[] = ['express', 'fastify'];
 
 export interface SampleHarness {
   engine: SampleEngine;
@@ -26,12 +29,26 @@ function serverUrl(engine: 'mysql' | 'postgres', name: string): string {
   return engine === 'mysql' ? `mysql://root@127.0.0.1:3306/${name}` : `postgres://postgres@127.0.0.1:5432/${name}`;
 }
 
+/** `app.init()`, and on Fastify the routes and plugins made ready, so supertest can send requests. */
+export async function initSample(sample: SampleApp): Promise<void> {
+  try {
+    await sample.app.init();
+    const adapter = sample.app.getHttpAdapter();
+    if (adapter.getType() === 'fastify') await (adapter.getInstance() as { ready(): PromiseLike<unknown> }).ready();
+  } catch (err) {
+    // A route the router refuses fails here, with the databases open: close them, or Jest never exits.
+    await sample.close().catch(() => undefined);
+    throw err;
+  }
+}
+
 /**
  * The sample on a fresh Django database and a fresh app database: SQLite files (the sample creates
  * both schemas and the demo accounts, as `npm start` does), or MariaDB / PostgreSQL (Django migrates
- * the Django database itself; the sample creates the app database's local auth tables).
+ * the Django database itself; the sample creates the app database's local auth tables), on the
+ * given HTTP platform (kept in `env`, so a restart with `startSampleAgain` uses it too).
  */
-export async function startSample(engine: SampleEngine, extraEnv: Record<string, string> = {}): Promise<SampleHarness> {
+export async function startSample(engine: SampleEngine, extraEnv: Record<string, string> = {}, adapter: SampleAdapter = 'express'): Promise<SampleHarness> {
   const secretKey = randomEnvSecret();
   const cleanups: (() => void | Promise<void>)[] = [];
   let django: DjangoProject;
@@ -50,12 +67,12 @@ export async function startSample(engine: SampleEngine, extraEnv: Record<string,
     cleanups.push(() => void appDb.dropDatabase());
     env = { DJANGO_DATABASE_URL: serverUrl(engine, django.env.name), APP_DATABASE_URL: serverUrl(engine, appDb.env.name), DJANGO_SECRET_KEY: secretKey };
   }
-  env = { ...env, DJANGO_VERSION: '3.2', ...extraEnv };
+  env = { ...env, DJANGO_VERSION: '3.2', HTTP_ADAPTER: adapter, ...extraEnv };
   const config = loadSampleConfig(env);
   let sample: SampleApp;
   try {
     sample = await createSampleApp(config, { logger: false });
-    await sample.app.init();
+    await initSample(sample);
   } catch (err) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw err;
@@ -88,6 +105,6 @@ export function basic(username: string, password: string): string {
 /** The sample again on databases a harness already prepared (a restart with other settings). */
 export async function startSampleAgain(env: Record<string, string>): Promise<{ sample: SampleApp; http: () => ReturnType<typeof request>; close(): Promise<void> }> {
   const sample = await createSampleApp(loadSampleConfig(env), { logger: false });
-  await sample.app.init();
+  await initSample(sample);
   return { sample, http: () => request(sample.app.getHttpServer()), close: () => sample.close() };
 }

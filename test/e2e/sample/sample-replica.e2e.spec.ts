@@ -7,16 +7,16 @@ import { loadSampleConfig } from '../../../apps/sample/src/config/sample.config.
 import { DEMO_ACCOUNTS } from '../../../apps/sample/src/database/demo-data.js';
 import { createSampleApp, type SampleApp } from '../../../apps/sample/src/sample-app.js';
 import { randomEnvSecret } from '../../support/random.js';
-import { cookieHeader, setCookies } from './sample-harness.js';
+import { cookieHeader, initSample, SAMPLE_ADAPTERS, setCookies } from './sample-harness.js';
 
 /**
  * DJANGO_DATABASE_REPLICA_URLS: user and session reads go to the replica, writes to the primary.
  * The "replica" is a copy of the primary's file that replication never updates, so every read
  * shows which database answered.
  */
-describe('sample with a read replica of the Django database', () => {
+describe.each(SAMPLE_ADAPTERS)('sample on %s with a read replica of the Django database', (adapter) => {
   const dir = mkdtempSync(join(tmpdir(), 'djb-replica-'));
-  const env = { DJANGO_DATABASE_URL: `sqlite:${join(dir, 'django.sqlite3')}`, APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`, DJANGO_SECRET_KEY: randomEnvSecret(), DJANGO_VERSION: '3.2' };
+  const env = { DJANGO_DATABASE_URL: `sqlite:${join(dir, 'django.sqlite3')}`, APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`, DJANGO_SECRET_KEY: randomEnvSecret(), DJANGO_VERSION: '3.2', HTTP_ADAPTER: adapter };
   let sample: SampleApp;
   const { demo } = DEMO_ACCOUNTS;
 
@@ -25,7 +25,7 @@ describe('sample with a read replica of the Django database', () => {
     await (await createSampleApp(loadSampleConfig(env), { logger: false })).close();
     copyFileSync(join(dir, 'django.sqlite3'), join(dir, 'replica.sqlite3'));
     sample = await createSampleApp(loadSampleConfig({ ...env, DJANGO_DATABASE_REPLICA_URLS: `sqlite:${join(dir, 'replica.sqlite3')}` }), { logger: false });
-    await sample.app.init();
+    await initSample(sample);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { basic, cookieHeader, setCookies, startSample, startSampleAgain, type SampleEngine, type SampleHarness } from './sample-harness.js';
+import { basic, cookieHeader, SAMPLE_ADAPTERS, setCookies, startSample, startSampleAgain, type SampleAdapter, type SampleEngine, type SampleHarness } from './sample-harness.js';
 import { DjangoProject } from '../../django/django-project.js';
 
 const PASSWORD = 'correct horse battery staple';
+const ENGINES_AND_ADAPTERS = SAMPLE_ADAPTERS.flatMap((adapter) => (['sqlite', 'mysql'] as const).map((engine): [SampleEngine, SampleAdapter] => [engine, adapter]));
 
 /**
  * The sample's HTTP contract (README), over real HTTP, on SQLite (schema created by the sample) and
- * on MariaDB (schema created by Django's migrate), with a real Django on the same Django database.
+ * on MariaDB (schema created by Django's migrate), with a real Django on the same Django database;
+ * on Express and on Fastify, with the same answers.
  */
-describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) => {
+describe.each(ENGINES_AND_ADAPTERS)('sample app on %s, %s', (engine, adapter) => {
   let h: SampleHarness;
   const cookieName = 'sessionid';
 
   beforeAll(async () => {
-    h = await startSample(engine);
+    h = await startSample(engine, {}, adapter);
     h.django.createGroup('editors', ['notes.add_note', 'notes.delete_note']);
     h.django.createGroup('secret-agents');
     h.django.createUser({ username: 'agent', password: PASSWORD, email: 'agent@example.com', isStaff: true, groups: ['editors', 'secret-agents'] });
@@ -40,6 +42,7 @@ describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) =>
 
   it('GET /health is 200', async () => {
     await h.http().get('/health').expect(200);
+    expect(h.sample.app.getHttpAdapter().getType()).toBe(adapter);
   });
 
   it('GET /api/csrf sets a Django csrftoken cookie and returns a masked token', async () => {
@@ -86,6 +89,19 @@ describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) =>
     await h.http().post('/api/login').set('X-CSRFToken', token).send({ username: 'agent', password: PASSWORD }).expect(403);
     await h.http().post('/api/login').set('Cookie', cookieHeader(cookies)).set('X-CSRFToken', token.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))).send({ username: 'agent', password: PASSWORD }).expect(403);
     await h.http().post('/api/login').set('Cookie', cookieHeader(cookies)).set('X-CSRFToken', token).send({ username: 'agent' }).expect(400);
+  });
+
+  it('reads request bodies as Express does: JSON (empty is {}), forms, other types unread, 400 and 413 alike', async () => {
+    const { token, cookies } = await csrf();
+    const post = (path: string, type: string, body: string) => h.http().post(path).set('Cookie', cookieHeader(cookies)).set('X-CSRFToken', token).set('Content-Type', type).send(body);
+    const sendJson = { statusCode: 400, message: 'Send JSON {"username": "...", "password": "..."}.', error: 'Bad Request' };
+    expect((await post('/api/login', 'application/x-www-form-urlencoded', `username=plain&password=${encodeURIComponent(PASSWORD)}`).expect(200)).body.username).toBe('plain');
+    expect((await post('/api/login', 'application/json', '').expect(400)).body).toEqual(sendJson);
+    expect((await post('/api/login', 'text/plain', JSON.stringify({ username: 'plain', password: PASSWORD })).expect(400)).body).toEqual(sendJson);
+    expect((await post('/api/login', 'application/json', '{"username": "plain"').expect(400)).body).toEqual({ statusCode: 400, message: expect.stringContaining('JSON'), error: 'Bad Request' });
+    expect((await post('/api/login', 'application/json', 'null').expect(400)).body).toEqual({ statusCode: 400, message: expect.stringContaining('is not valid JSON'), error: 'Bad Request' });
+    expect((await post('/api/login', 'application/json', JSON.stringify({ username: 'x'.repeat(101 * 1024) })).expect(413)).body).toEqual({ statusCode: 413, message: 'request entity too large' });
+    await post('/api/logout', 'application/json', '').expect(204);
   });
 
   it('GET /api/me: the user for a Nest or Django session, 401 otherwise', async () => {
@@ -226,12 +242,14 @@ describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) =>
       await h.http().get('/admin/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(200);
       // The decision follows the route, whatever the spelling of the path.
       await h.http().get('/ADMIN/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(200);
-      // Requests outside /admin that never read the session (a stylesheet) or are refused by the
-      // guard leave the admin's cookie alone, as Django's SessionMiddleware would for the first.
+      // A request outside /admin that never reads the session (a stylesheet) leaves the admin's
+      // cookie alone. One that reads it finds no such session in Django's table and, as Django's
+      // SessionMiddleware does for any response but a 500, deletes the cookie along with its 401:
+      // the one-cookie-per-host limit of the recipe (README). The admin's row itself stays.
       const css = await h.http().get('/static/sample.css').set('Cookie', cookieHeader(admin.cookies)).expect(200);
       expect(css.headers['set-cookie']).toBeUndefined();
       const shared = await h.http().get('/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(401);
-      expect(shared.headers['set-cookie']).toBeUndefined();
+      expect(shared.headers['set-cookie']).toEqual([`${cookieName}=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax`]);
       await h.http().get('/admin/api/me').set('Cookie', cookieHeader(admin.cookies)).expect(200);
       const agent = (await login('agent')).cookies;
       await h.http().get('/admin/api/me').set('Cookie', cookieHeader(agent)).expect(401);
@@ -245,9 +263,9 @@ describe.each<SampleEngine>(['sqlite', 'mysql'])('sample app on %s', (engine) =>
   });
 });
 
-describe('sample settings shared with Django: PHP sessions under PHPSESSID, rotated secret keys', () => {
+describe.each(SAMPLE_ADAPTERS)('sample settings shared with Django on %s: PHP sessions under PHPSESSID, rotated secret keys', (adapter) => {
   it('DJANGO_SESSION_SERIALIZER=php and DJANGO_SESSION_COOKIE_NAME=PHPSESSID interoperate with a django-php-bridge Django', async () => {
-    const h = await startSample('sqlite', { DJANGO_SESSION_SERIALIZER: 'php', DJANGO_SESSION_COOKIE_NAME: 'PHPSESSID' });
+    const h = await startSample('sqlite', { DJANGO_SESSION_SERIALIZER: 'php', DJANGO_SESSION_COOKIE_NAME: 'PHPSESSID' }, adapter);
     try {
       const django = new DjangoProject({ ...h.django.env, sessionSerializer: 'php', sessionCookieName: 'PHPSESSID' });
       django.createUser({ username: 'php-user', password: PASSWORD });
@@ -268,7 +286,7 @@ describe('sample settings shared with Django: PHP sessions under PHPSESSID, rota
   });
 
   it('DJANGO_SECRET_KEY_FALLBACKS keeps sessions signed with the old key (Django 4.1+ rotation)', async () => {
-    const h = await startSample('sqlite', { DJANGO_VERSION: '4.2' });
+    const h = await startSample('sqlite', { DJANGO_VERSION: '4.2' }, adapter);
     try {
       const oldKey = h.django.env.secretKey;
       await h.sample.close();
@@ -295,9 +313,9 @@ describe('sample settings shared with Django: PHP sessions under PHPSESSID, rota
   });
 });
 
-describe('sample with a database down', () => {
+describe.each(SAMPLE_ADAPTERS)('sample on %s with a database down', (adapter) => {
   it('answers 503 with a short JSON body, never a trace or an accepted login', async () => {
-    const h = await startSample('sqlite');
+    const h = await startSample('sqlite', {}, adapter);
     try {
       h.django.createUser({ username: 'downer', password: PASSWORD, groups: ['secret-agents'] });
       const csrf = await h.http().get('/api/csrf').expect(200);

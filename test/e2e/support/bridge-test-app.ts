@@ -36,6 +36,13 @@ class TestController {
     return { ...view(user), permissions: [...(await this.auth.allPermissions(user))].sort(), groups: await this.auth.groupNames(user) };
   }
 
+  /** The user object itself, as a careless controller would return it. */
+  @Get('me/raw')
+  @UseGuards(DjangoSessionGuard)
+  meRaw(@CurrentUser() user: DjangoUser) {
+    return user;
+  }
+
   @Get('maybe')
   @UseGuards(DjangoSessionGuard)
   @OptionalAuth()

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { CurrentUser, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoSessionGuard, toHttpError, type DjangoUser } from '@django-bridge/nest';
+import { CurrentUser, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoSessionGuard, type DjangoUser } from '@django-bridge/nest';
 import { UserViewService, type UserView } from './user-view.js';
 
 /** One answer for unknown users, inactive users and wrong passwords: nothing tells them apart. */
@@ -29,34 +29,22 @@ export class AuthController {
   async login(@Req() req: object, @Body() body: unknown): Promise<UserView> {
     const { username, password } = (body ?? {}) as Record<string, unknown>;
     if (typeof username !== 'string' || typeof password !== 'string') throw new BadRequestException('Send JSON {"username": "...", "password": "..."}.');
-    try {
-      const user = await this.auth.authenticate(username, password);
-      if (!user) throw new UnauthorizedException(LOGIN_FAILED);
-      await this.auth.login(req, user);
-      return await this.users.describe(user);
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    const user = await this.auth.authenticate(username, password);
+    if (!user) throw new UnauthorizedException(LOGIN_FAILED);
+    await this.auth.login(req, user);
+    return await this.users.describe(user);
   }
 
   /** Django's logout: the session row is deleted and the cookie cleared; fine when logged out. */
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() req: object): Promise<void> {
-    try {
-      await this.auth.logout(req);
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    await this.auth.logout(req);
   }
 
   @Get('me')
   @UseGuards(DjangoSessionGuard)
   async me(@CurrentUser() user: DjangoUser): Promise<UserView> {
-    try {
-      return await this.users.describe(user);
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    return await this.users.describe(user);
   }
 }

@@ -17,6 +17,7 @@ describe('loadSampleConfig', () => {
       timeZone: 'UTC',
       port: 3000,
       host: '127.0.0.1',
+      httpAdapter: 'express',
     });
   });
 
@@ -33,6 +34,7 @@ describe('loadSampleConfig', () => {
       DJANGO_USE_TZ: 'false',
       DJANGO_TIME_ZONE: 'Europe/Berlin',
       PORT: '8080',
+      HTTP_ADAPTER: 'Fastify',
     });
     expect(config).toMatchObject({
       embedded: false,
@@ -44,6 +46,7 @@ describe('loadSampleConfig', () => {
       useTz: false,
       timeZone: 'Europe/Berlin',
       port: 8080,
+      httpAdapter: 'fastify',
     });
   });
 
@@ -64,6 +67,8 @@ describe('loadSampleConfig', () => {
     [{ DJANGO_VERSION: '2.2' }, 'DJANGO_VERSION'],
     [{ DJANGO_USE_TZ: 'maybe' }, 'DJANGO_USE_TZ'],
     [{ DJANGO_TIME_ZONE: 'Mars/Olympus' }, 'DJANGO_TIME_ZONE'],
+    [{ HTTP_ADAPTER: 'koa' }, 'HTTP_ADAPTER'],
+    [{ HTTP_ADAPTER: 'express,fastify' }, 'HTTP_ADAPTER'],
   ])('%j stops start-up naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -32,6 +32,8 @@ export interface SampleConfig {
   timeZone: string;
   port: number;
   host: string;
+  /** HTTP_ADAPTER: the Nest HTTP platform the sample runs on. */
+  httpAdapter: 'express' | 'fastify';
 }
 
 /** The embedded SQLite files, relative to the working directory. */
@@ -92,6 +94,9 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
   if (!Number.isInteger(port) || port > 65535) throw new SampleConfigError('PORT', `must be a port number (0-65535), not "${rawPort}"`);
 
+  const httpAdapter = (text(env, 'HTTP_ADAPTER') ?? 'express').toLowerCase();
+  if (httpAdapter !== 'express' && httpAdapter !== 'fastify') throw new SampleConfigError('HTTP_ADAPTER', `must be "express" or "fastify", not "${httpAdapter}"`);
+
   const replicas = (text(env, 'DJANGO_DATABASE_REPLICA_URLS') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   return {
     djangoDatabaseUrl: databaseUrl('DJANGO_DATABASE_URL', djangoUrl ?? EMBEDDED_DJANGO_DATABASE_URL),
@@ -107,5 +112,6 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     timeZone,
     port,
     host: text(env, 'HOST') ?? '127.0.0.1',
+    httpAdapter,
   };
 }

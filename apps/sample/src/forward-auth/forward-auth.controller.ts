@@ -1,5 +1,5 @@
 import { All, BadRequestException, Controller, HttpCode, HttpException, HttpStatus, Query, Req, Res } from '@nestjs/common';
-import { DjangoForwardAuthService, InvalidAccessRule, parseAccessRule, toHttpError, type AccessRule } from '@django-bridge/nest';
+import { DjangoForwardAuthService, InvalidAccessRule, parseAccessRule, type AccessRule } from '@django-bridge/nest';
 import { setHeader } from '../http-response.js';
 
 /** WWW-Authenticate for a realm; realms are restricted to plain text so the header cannot be forged. */
@@ -37,12 +37,7 @@ export class ForwardAuthController {
       throw err;
     }
     setHeader(res, 'Cache-Control', 'no-store');
-    let decision;
-    try {
-      decision = await this.forwardAuth.decide(req, rule);
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    const decision = await this.forwardAuth.decide(req, rule);
     if (decision.outcome === 'unauthenticated') {
       setHeader(res, 'WWW-Authenticate', basicChallenge(realm));
       throw new HttpException('Authentication required.', HttpStatus.UNAUTHORIZED);

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpException, HttpStatus, NotFoundException, Req, Res, StreamableFile } from '@nestjs/common';
-import { DjangoForwardAuthService, toHttpError } from '@django-bridge/nest';
+import { DjangoForwardAuthService } from '@django-bridge/nest';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { basicChallenge } from '../forward-auth/forward-auth.controller.js';
@@ -24,12 +24,7 @@ export class SecretController {
 
   @Get(['secret', 'secret/{*path}'])
   async serve(@Req() req: object, @Res({ passthrough: true }) res: object): Promise<StreamableFile> {
-    let decision;
-    try {
-      decision = await this.forwardAuth.decide(req, { groups: [SECRET_GROUP] }, { session: false });
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    const decision = await this.forwardAuth.decide(req, { groups: [SECRET_GROUP] }, { session: false });
     if (decision.outcome === 'unauthenticated') {
       setHeader(res, 'WWW-Authenticate', basicChallenge(REALM));
       throw new HttpException('Authentication required.', HttpStatus.UNAUTHORIZED);

@@ -4,7 +4,8 @@ import { BACKEND_SESSION_KEY, DJANGO_BRIDGE_OPTIONS, HASH_SESSION_KEY, SESSION_K
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { DjangoCsrfService } from '../csrf/django-csrf.service.js';
 import { DjangoSessionService } from '../session/django-session.service.js';
-import type { DjangoUser } from '../users/django-user.js';
+import { DjangoRequestContext } from '../context/django-request-context.js';
+import { DjangoUser } from '../users/django-user.js';
 import { TypeOrmUserStore } from '../users/typeorm-user.store.js';
 
 /**
@@ -27,7 +28,17 @@ export class DjangoAuthService {
 
   /** The current hash of a password for `_auth_user_hash`. */
   sessionAuthHash(user: DjangoUser): string {
-    return sessionAuthHash(user.password, this.options.secretKey);
+    return sessionAuthHash(this.passwordHash(user), this.options.secretKey);
+  }
+
+  /** The user's encoded password hash, which the user object itself never carries. */
+  passwordHash(user: DjangoUser): string {
+    return DjangoUser.passwordOf(user);
+  }
+
+  /** A column of `userModel.secretColumns`, kept out of the user object and its JSON. */
+  secretColumn(user: DjangoUser, column: string): unknown {
+    return DjangoUser.secretColumnOf(user, column);
   }
 
   /**
@@ -35,13 +46,13 @@ export class DjangoAuthService {
    * and may log in, and the session auth hash still matches its password (a mismatch flushes the
    * session, a match under a fallback key re-keys it, as Django 4.1.8+ does).
    */
-  async userFromSession(session: DjangoSession): Promise<DjangoUser | null> {
+  async userFromSession(session: DjangoSession, { rekey = true }: { rekey?: boolean } = {}): Promise<DjangoUser | null> {
     const userId = this.users.parsePk(session.get(SESSION_KEY));
     const backend = session.get(BACKEND_SESSION_KEY);
     if (userId === null || typeof backend !== 'string' || !this.options.authenticationBackends.includes(backend)) return null;
     const user = await this.users.findById(userId);
     if (!user || !this.canAuthenticate(user, backend)) return null;
-    const status = verifySessionAuthHash(session.get(HASH_SESSION_KEY), user.password, {
+    const status = verifySessionAuthHash(session.get(HASH_SESSION_KEY), this.passwordHash(user), {
       secretKey: this.options.secretKey,
       fallbackKeys: this.options.secretKeyFallbacks,
       djangoVersion: this.options.djangoVersion,
@@ -50,16 +61,31 @@ export class DjangoAuthService {
       await session.flush();
       return null;
     }
-    if (status === 'fallback') {
+    // Re-keying needs a response to send the new cookie on; a WebSocket has none, so the session
+    // stays under its old key there (and is re-keyed on the user's next HTTP request).
+    if (status === 'fallback' && rekey) {
       await session.cycleKey();
       session.set(HASH_SESSION_KEY, this.sessionAuthHash(user));
     }
     return user;
   }
 
-  /** The user of a request (loads its session). */
-  async userFromRequest(req: object): Promise<DjangoUser | null> {
-    return this.userFromSession(await this.sessions.load(req));
+  /**
+   * The user of a request (loads its session), looked up once per request: every guard, strategy
+   * and resolver of one HTTP request or GraphQL operation shares the answer.
+   */
+  userFromRequest(req: object): Promise<DjangoUser | null> {
+    const context = DjangoRequestContext.of(req);
+    if (context.user !== undefined) return Promise.resolve(context.user);
+    context.userLookup ??= this.sessions.load(req).then((session) => this.userFromSession(session, { rekey: context.transport !== 'ws' }));
+    // A failed lookup (database down) is not remembered: the next guard asks again.
+    return context.userLookup.then(
+      (user) => (context.user = user),
+      (err: unknown) => {
+        context.userLookup = undefined;
+        throw err;
+      },
+    );
   }
 
   /** ModelBackend.user_can_authenticate; the AllowAll backends let inactive users in. */
@@ -101,7 +127,7 @@ export class DjangoAuthService {
     session.set(SESSION_KEY, String(user.id));
     session.set(BACKEND_SESSION_KEY, backend);
     session.set(HASH_SESSION_KEY, hash);
-    (req as { user?: DjangoUser | null }).user = user;
+    setRequestUser(req, user);
     await this.csrf.rotate(req);
     await this.users.updateLastLogin(user);
   }
@@ -110,7 +136,7 @@ export class DjangoAuthService {
   async logout(req: object): Promise<void> {
     const session = await this.sessions.load(req);
     await session.flush();
-    (req as { user?: DjangoUser | null }).user = null;
+    setRequestUser(req, null);
   }
 
   /** ModelBackend.get_all_permissions, cached per user object. */
@@ -166,11 +192,19 @@ export class DjangoAuthService {
   private async verify(user: DjangoUser, password: string): Promise<boolean> {
     const hashers = this.options.hashers;
     try {
-      return await checkPassword(password, user.password, { hashers, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
+      return await checkPassword(password, this.passwordHash(user), { hashers, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
     } catch (err) {
       if (!(err instanceof InvalidPasswordHash)) throw err;
       this.logger.warn(`Password check refused for user ${user.id}: ${err.message}`);
       return false;
     }
   }
+}
+
+/** `request.user` after login/logout: in the request context, and on the request for Passport-style code. */
+function setRequestUser(req: object, user: DjangoUser | null): void {
+  const context = DjangoRequestContext.of(req);
+  context.user = user;
+  context.userLookup = undefined;
+  if (!(req instanceof DjangoRequestContext)) (req as Express.Request).user = user ?? undefined;
 }

@@ -1,16 +1,24 @@
-import { ForbiddenException, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { toHttpError } from '../session/django-session.interceptor.js';
+import type { CsrfCheckResult } from '@django-bridge/core';
+import { transportRequest, type TransportRequest } from '../context/execution-transport.js';
+import { DjangoCsrfFailure } from '../errors/bridge-exceptions.js';
+import { refusal } from '../errors/refusal.js';
 import { DjangoCsrfService } from './django-csrf.service.js';
 
 export const CSRF_EXEMPT_KEY = 'django-bridge:csrf-exempt';
 /** Django's `@csrf_exempt`. */
 export const CsrfExempt = () => SetMetadata(CSRF_EXEMPT_KEY, true);
 
+/** The reason a GraphQL mutation sent with GET gets (GET must never change state). */
+export const REASON_MUTATION_OVER_GET = 'GraphQL mutations must be sent with POST.';
+
 /**
- * Django's CsrfViewMiddleware as a guard: unsafe methods need a token (X-CSRFToken header or
- * csrfmiddlewaretoken field) matching the csrftoken cookie, and on HTTPS a trusted Origin/Referer.
- * 403 with Django's reason otherwise. Safe methods and @CsrfExempt routes pass.
+ * Django's CsrfViewMiddleware as a guard. HTTP: unsafe methods need a token (X-CSRFToken header or
+ * csrfmiddlewaretoken field) matching the csrftoken cookie, and a trusted Origin/Referer; safe
+ * methods pass. GraphQL: mutations are checked the same way and refused over GET; queries pass.
+ * WebSocket: the handshake's Origin must be trusted. 403 with Django's reason otherwise; any other
+ * context is refused. @CsrfExempt() routes pass.
  */
 @Injectable()
 export class DjangoCsrfGuard implements CanActivate {
@@ -20,20 +28,29 @@ export class DjangoCsrfGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(CSRF_EXEMPT_KEY, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<object>();
-    let result;
     try {
-      result = await this.csrf.check(req);
+      const result = await this.check(this.getRequest(context));
+      if (!result.ok) return this.onRejected(result.reason);
+      return true;
     } catch (err) {
-      throw toHttpError(err);
+      throw await refusal(context, err);
     }
-    if (!result.ok) return this.onRejected(result.reason);
-    return true;
+  }
+
+  /** The request to check, with its transport (and, for GraphQL, the operation type). */
+  protected getRequest(context: ExecutionContext): TransportRequest {
+    return transportRequest(context, this.constructor.name);
+  }
+
+  protected async check(target: TransportRequest): Promise<CsrfCheckResult> {
+    if (target.transport === 'ws') return this.csrf.checkOrigin(target.request);
+    if (target.transport === 'graphql' && target.operation !== 'mutation' && target.operation !== undefined) return { ok: true };
+    if (target.transport === 'graphql' && ((target.request as { method?: string }).method ?? 'GET').toUpperCase() === 'GET') return { ok: false, reason: REASON_MUTATION_OVER_GET };
+    return this.csrf.check(target.request);
   }
 
   protected onRejected(reason: string): never {
-    throw new ForbiddenException(`CSRF verification failed. ${reason}`);
+    throw new DjangoCsrfFailure(reason);
   }
 }

@@ -1,15 +1,10 @@
-import { CSRF_SESSION_KEY, csrfCookieValue, csrfSecretFromCookie, getNewCsrfSecret, maskCipherSecret, parseCookieHeader, serializeCookie, verifyCsrfRequest, type CsrfCheckResult } from '@django-bridge/core';
+import { checkCsrfOrigin, CSRF_SESSION_KEY, csrfCookieValue, csrfSecretFromCookie, getNewCsrfSecret, maskCipherSecret, serializeCookie, verifyCsrfRequest, type CsrfCheckResult } from '@django-bridge/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
-import { appendSetCookie, appendVaryCookie, isSecureRequest, requestHeader } from '../http/http-adapter.js';
+import { DjangoRequestContext, type CsrfState } from '../context/django-request-context.js';
+import { appendVaryCookie, isSecureRequest, requestHeader, setResponseCookie } from '../http/http-adapter.js';
 import { DjangoSessionService } from '../session/django-session.service.js';
-
-interface CsrfState {
-  secret: string | null;
-  /** Set when a token was handed out or rotated: the cookie (or session) must be (re)written. */
-  used: boolean;
-}
 
 /**
  * Django's CSRF protection: the `csrftoken` cookie (or `_csrftoken` in the session with
@@ -18,8 +13,6 @@ interface CsrfState {
  */
 @Injectable()
 export class DjangoCsrfService {
-  private readonly states = new WeakMap<object, CsrfState>();
-
   constructor(
     @Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions,
     private readonly sessions: DjangoSessionService,
@@ -31,16 +24,18 @@ export class DjangoCsrfService {
       const value = (await this.sessions.load(req)).get(CSRF_SESSION_KEY);
       return typeof value === 'string' ? value : undefined;
     }
-    return parseCookieHeader(requestHeader(req, 'cookie'))[this.options.csrfCookieName];
+    return DjangoRequestContext.of(req).cookies[this.options.csrfCookieName];
   }
 
   private async state(req: object): Promise<CsrfState> {
-    let state = this.states.get(req);
-    if (!state) {
-      state = { secret: csrfSecretFromCookie(await this.stored(req)), used: false };
-      this.states.set(req, state);
+    const context = DjangoRequestContext.of(req);
+    if (!context.csrf) {
+      const stored = await this.stored(req);
+      // Parallel resolvers of one request get here together: the first state wins, or each
+      // get_token would mint its own secret and every token but the last would be refused.
+      context.csrf ??= { secret: csrfSecretFromCookie(stored), used: false };
     }
-    return state;
+    return context.csrf;
   }
 
   /** `get_token`: a freshly masked token for the request's secret (created if missing). */
@@ -80,9 +75,20 @@ export class DjangoCsrfService {
     });
   }
 
+  /**
+   * The Origin check alone (`_origin_verified`), for requests that carry no token: a WebSocket
+   * handshake must come from this site's own origin or a CSRF_TRUSTED_ORIGINS entry. A handshake
+   * without Origin is refused too (browsers always send one; Django Channels' OriginValidator refuses it).
+   */
+  checkOrigin(req: object): CsrfCheckResult {
+    const origin = requestHeader(req, 'origin');
+    if (origin === undefined) return { ok: false, reason: 'Origin checking failed - no Origin.' };
+    return checkCsrfOrigin({ origin, isSecure: isSecureRequest(req), host: requestHeader(req, 'host') ?? null, trustedOrigins: this.options.csrfTrustedOrigins });
+  }
+
   /** Writes the cookie (or session entry) when a token was used or rotated, as process_response does. */
-  async commit(req: object, res: object): Promise<void> {
-    const state = this.states.get(req);
+  async commit(req: object, res: object | undefined): Promise<void> {
+    const state = DjangoRequestContext.peek(req)?.csrf;
     if (!state?.used || !state.secret) return;
     const o = this.options;
     const value = csrfCookieValue(state.secret, { djangoVersion: o.djangoVersion });
@@ -91,7 +97,9 @@ export class DjangoCsrfService {
       if (session.get(CSRF_SESSION_KEY) !== value) session.set(CSRF_SESSION_KEY, value);
       return;
     }
-    appendSetCookie(res, serializeCookie(o.csrfCookieName, value, { maxAge: o.csrfCookieAge, domain: o.csrfCookieDomain, path: o.csrfCookiePath, secure: o.csrfCookieSecure, httpOnly: o.csrfCookieHttpOnly, sameSite: o.csrfCookieSameSite }));
-    appendVaryCookie(res);
+    const response = res ?? DjangoRequestContext.of(req).response;
+    if (!response) throw new Error('The request has no response to set the CSRF cookie on');
+    setResponseCookie(response, o.csrfCookieName, serializeCookie(o.csrfCookieName, value, { maxAge: o.csrfCookieAge, domain: o.csrfCookieDomain, path: o.csrfCookiePath, secure: o.csrfCookieSecure, httpOnly: o.csrfCookieHttpOnly, sameSite: o.csrfCookieSameSite }));
+    appendVaryCookie(response);
   }
 }

@@ -1,10 +1,14 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { DjangoSession } from '@django-bridge/core';
+import { DjangoRequestContext } from '../context/django-request-context.js';
+import { transportRequest } from '../context/execution-transport.js';
 import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, REQUIRED_GROUPS_KEY, REQUIRED_PERMISSIONS_KEY, STAFF_ONLY_KEY, SUPERUSER_ONLY_KEY } from '../django-bridge.constants.js';
 import type { DjangoUser } from '../users/django-user.js';
+import { SocketStates } from '../websocket/socket-state.js';
 
 /** Skips DjangoSessionGuard (when it is installed globally). */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
-/** Resolves the user when there is one, but lets anonymous requests through (`request.user` is null). */
+/** Resolves the user when there is one, but lets anonymous requests through (the user is then null). */
 export const OptionalAuth = () => SetMetadata(OPTIONAL_AUTH_KEY, true);
 /** ModelBackend permissions ("app_label.codename"), all required; 403 otherwise. */
 export const RequirePermissions = (...permissions: string[]) => SetMetadata(REQUIRED_PERMISSIONS_KEY, permissions);
@@ -15,11 +19,28 @@ export const StaffOnly = () => SetMetadata(STAFF_ONLY_KEY, true);
 /** `is_superuser` users only. */
 export const SuperuserOnly = () => SetMetadata(SUPERUSER_ONLY_KEY, true);
 
-/** The authenticated Django user (`request.user`), or null; `@CurrentUser('username')` picks a field. */
+/** The user a guard found for this HTTP request, GraphQL operation or WebSocket message, or null. */
+export function currentUser(context: ExecutionContext): DjangoUser | null {
+  const target = transportRequest(context, 'CurrentUser');
+  if (target.transport === 'ws') return SocketStates.get(target.client!)?.user ?? null;
+  return (target.request as { user?: DjangoUser | null }).user ?? DjangoRequestContext.peek(target.request)?.user ?? null;
+}
+
+/**
+ * The authenticated Django user, or null; `@CurrentUser('username')` picks a field. Works in
+ * controllers, resolvers and gateways; refuses any other context.
+ */
 export const CurrentUser = createParamDecorator((field: keyof DjangoUser | undefined, ctx: ExecutionContext) => {
-  const user = ctx.switchToHttp().getRequest<{ user?: DjangoUser | null }>().user ?? null;
+  const user = currentUser(ctx);
   return field && user ? user[field] : user;
 });
 
-/** The request's Django session (load it first: the session interceptor does when a cookie is present). */
-export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<{ djangoSession?: unknown }>().djangoSession);
+/**
+ * The request's Django session (loaded by the session interceptor when a cookie is present); on a
+ * WebSocket, the session of the socket's last check.
+ */
+export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext): DjangoSession | undefined => {
+  const target = transportRequest(ctx, 'CurrentSession');
+  if (target.transport === 'ws') return SocketStates.get(target.client!)?.session;
+  return DjangoRequestContext.peek(target.request)?.session;
+});

@@ -17,18 +17,25 @@ export function requestHeader(req: unknown, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Appends a Set-Cookie header without dropping ones already set (by Nest, Django-style CSRF, ...). */
-export function appendSetCookie(res: unknown, cookie: string): void {
+/**
+ * Sets one cookie on the response, replacing an earlier Set-Cookie of the same name and keeping
+ * every other (as Django's response.cookies does), so that committing a request's session more than
+ * once (one GraphQL operation runs several resolvers) leaves only the last state.
+ */
+export function setResponseCookie(res: unknown, name: string, cookie: string): void {
   const r = res as AnyResponse;
   const isFastifyReply = typeof r.header === 'function' && r.raw !== undefined && typeof r.getHeader === 'function';
   const current = (isFastifyReply ? r.getHeader!('set-cookie') : r.getHeader?.('set-cookie')) as string | string[] | undefined;
-  const next = current === undefined ? [cookie] : [...(Array.isArray(current) ? current : [String(current)]), cookie];
+  const others = current === undefined ? [] : (Array.isArray(current) ? current : [String(current)]).filter((c) => !c.startsWith(`${name}=`));
+  const next = [...others, cookie];
   if (isFastifyReply) {
     // Fastify appends set-cookie values on repeated calls; set the list once, from scratch.
     (r as { removeHeader?: (n: string) => void }).removeHeader?.('set-cookie');
     r.header!('set-cookie', next);
+  } else if (typeof r.setHeader === 'function') {
+    r.setHeader('Set-Cookie', next);
   } else {
-    r.setHeader!('Set-Cookie', next);
+    throw new TypeError('The response has no header API (Express res or Fastify reply expected)');
   }
 }
 

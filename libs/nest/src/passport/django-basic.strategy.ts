@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { toHttpError } from '../session/django-session.interceptor.js';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
 import { DjangoAuthService } from '../auth/django-auth.service.js';
@@ -29,10 +28,7 @@ export class DjangoBasicStrategy extends PassportStrategy(Strategy, 'django-basi
   async validate(req: object): Promise<DjangoUser | false> {
     const credentials = parseBasicAuthorization(requestHeader(req, 'authorization'));
     if (!credentials) return false;
-    try {
-      return (await this.auth.authenticate(credentials.username, credentials.password)) ?? false;
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    // A database failure propagates (503 through DjangoBridgeExceptionFilter); it is never a login decision.
+    return (await this.auth.authenticate(credentials.username, credentials.password)) ?? false;
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { toHttpError } from '../session/django-session.interceptor.js';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
 import { DjangoAuthService } from '../auth/django-auth.service.js';
@@ -23,11 +22,7 @@ export class DjangoPasswordStrategy extends PassportStrategy(Strategy, 'django-p
   async validate(req: { body?: Record<string, unknown> }): Promise<DjangoUser | false> {
     const body = req.body ?? {};
     const username = body.username ?? body[this.options.userModel.usernameField];
-    try {
-      return (await this.auth.authenticate(username, body.password)) ?? false;
-    } catch (err) {
-      // A database error must never look like a login decision.
-      throw toHttpError(err);
-    }
+    // A database failure propagates (503 through DjangoBridgeExceptionFilter); it is never a login decision.
+    return (await this.auth.authenticate(username, body.password)) ?? false;
   }
 }

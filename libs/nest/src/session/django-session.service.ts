@@ -1,37 +1,39 @@
-import { DjangoSession, deleteCookie, parseCookieHeader, serializeCookie } from '@django-bridge/core';
-import { guardDatabase } from '../database/database-unavailable.js';
+import { DjangoSession, deleteCookie, serializeCookie } from '@django-bridge/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DjangoRequestContext } from '../context/django-request-context.js';
+import { guardDatabase } from '../database/database-unavailable.js';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
-import { appendSetCookie, appendVaryCookie, requestHeader } from '../http/http-adapter.js';
+import { appendVaryCookie, setResponseCookie } from '../http/http-adapter.js';
 import { TypeOrmSessionStore } from './typeorm-session.store.js';
 
 /**
- * Django's SessionMiddleware for Nest: one DjangoSession per request (loaded when first needed),
- * and `commit` applies process_response: save when modified (or on every request), never on a 500,
- * refresh or delete the cookie, add `Vary: Cookie`.
+ * Django's SessionMiddleware for Nest: one DjangoSession per request (in its DjangoRequestContext,
+ * loaded when first needed), and `commit` applies process_response: save when modified (or on
+ * every request), never on a 500, refresh or delete the cookie, add `Vary: Cookie`. `req` is any
+ * request the bridge understands: Express's or Fastify's, the `req` of a GraphQL context, or a
+ * DjangoRequestContext.
  */
 @Injectable()
 export class DjangoSessionService {
   private readonly logger = new Logger('DjangoSession');
-  private readonly sessions = new WeakMap<object, DjangoSession>();
   readonly store: TypeOrmSessionStore;
 
   constructor(@Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions) {
     this.store = new TypeOrmSessionStore(options.databases, { useTz: options.useTz, timeZone: options.timeZone });
   }
 
-  /** The cookie value carried by the request, if any. */
+  /** The session cookie value carried by the request, if any. */
   cookieKey(req: object): string | undefined {
-    return parseCookieHeader(requestHeader(req, 'cookie'))[this.options.sessionCookieName];
+    return DjangoRequestContext.of(req).cookies[this.options.sessionCookieName];
   }
 
   /** The request's session object (created on first call, not yet loaded). */
   forRequest(req: object): DjangoSession {
-    let session = this.sessions.get(req);
-    if (!session) {
+    const context = DjangoRequestContext.of(req);
+    if (!context.session) {
       const o = this.options;
-      session = new DjangoSession(this.cookieKey(req), {
+      context.session = new DjangoSession(context.cookies[o.sessionCookieName], {
         backend: this.store,
         secretKey: o.secretKey,
         fallbackKeys: o.secretKeyFallbacks,
@@ -44,42 +46,71 @@ export class DjangoSessionService {
         keyPattern: o.sessionKeyPattern,
         onCorrupt: (err) => this.logger.warn(err.message),
       });
-      this.sessions.set(req, session);
-      // Handlers read it through @CurrentSession().
-      Object.defineProperty(req, 'djangoSession', { value: session, configurable: true, enumerable: false });
     }
-    return session;
+    return context.session;
   }
 
-  /** The loaded session; DjangoDatabaseUnavailable when the database fails. */
+  /**
+   * The loaded session; DjangoDatabaseUnavailable when the database fails. Concurrent callers (the
+   * root resolvers of one GraphQL operation run in parallel) share one read: DjangoSession.load
+   * alone would query once per caller until the first read returns. A failed read is not kept.
+   */
   async load(req: object): Promise<DjangoSession> {
     const session = this.forRequest(req);
-    return guardDatabase(() => session.load());
+    if (session.isLoaded) return session;
+    const context = DjangoRequestContext.of(req);
+    context.sessionLoad ??= guardDatabase(() => session.load()).finally(() => (context.sessionLoad = undefined));
+    return context.sessionLoad;
   }
 
   /** The session if this request has touched it. */
   peek(req: object): DjangoSession | undefined {
-    return this.sessions.get(req);
+    return DjangoRequestContext.peek(req)?.session;
   }
 
-  /** SessionMiddleware.process_response. */
-  async commit(req: object, res: object, statusCode: number): Promise<void> {
-    const session = this.sessions.get(req);
+  /**
+   * SessionMiddleware.process_response. Safe to run more than once per request (once per GraphQL
+   * resolver): a saved session is saved again only when changed again, and each cookie is set once.
+   * The root resolvers of one query run in parallel, so commits are queued per request: run side
+   * by side, each would create its own row for a new session (orphans, one cookie) or update a row
+   * another is still inserting.
+   */
+  async commit(req: object, res: object | undefined, statusCode: number): Promise<void> {
+    const context = DjangoRequestContext.peek(req);
+    if (!context?.session) return;
+    const run = (context.sessionCommit ?? Promise.resolve()).then(() => this.commitNow(context, res, statusCode));
+    context.sessionCommit = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(context: DjangoRequestContext, res: object | undefined, statusCode: number): Promise<void> {
+    const session = context.session;
     if (!session) return;
     const o = this.options;
     const cookieOptions = { path: o.sessionCookiePath, domain: o.sessionCookieDomain, sameSite: o.sessionCookieSameSite };
     // Django deletes the cookie only when the request used the session and found it empty; the
     // interceptor's early load is not a use, so a request that never reads the session (a
     // stylesheet, a route on another database) leaves the cookie alone.
-    if (this.cookieKey(req) !== undefined && session.accessed && session.isEmpty()) {
-      appendSetCookie(res, deleteCookie(o.sessionCookieName, cookieOptions));
-      appendVaryCookie(res);
+    if (context.cookies[o.sessionCookieName] !== undefined && session.accessed && session.isEmpty()) {
+      setResponseCookie(this.response(context, res), o.sessionCookieName, deleteCookie(o.sessionCookieName, cookieOptions));
+      appendVaryCookie(this.response(context, res));
       return;
     }
-    if (session.accessed) appendVaryCookie(res);
-    if (!(session.modified || o.sessionSaveEveryRequest) || session.isEmpty() || statusCode === 500) return;
+    if (session.accessed) appendVaryCookie(this.response(context, res));
+    const due = session.modified || (o.sessionSaveEveryRequest && !context.sessionSaved);
+    if (!due || session.isEmpty() || statusCode === 500) return;
     const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
+    const response = this.response(context, res);
     await session.save();
-    appendSetCookie(res, serializeCookie(o.sessionCookieName, session.key as string, { ...cookieOptions, maxAge, secure: o.sessionCookieSecure, httpOnly: o.sessionCookieHttpOnly }));
+    session.modified = false;
+    context.sessionSaved = true;
+    setResponseCookie(response, o.sessionCookieName, serializeCookie(o.sessionCookieName, session.key as string, { ...cookieOptions, maxAge, secure: o.sessionCookieSecure, httpOnly: o.sessionCookieHttpOnly }));
+  }
+
+  private response(context: DjangoRequestContext, res: object | undefined): object {
+    const response = res ?? context.response;
+    // A session change that cannot reach the browser must not pass silently (a login that sets no cookie).
+    if (!response) throw new Error(`The ${context.transport} request has no response to set the session cookie on; for GraphQL, return { req, res } (Express) or { req, reply } (Fastify) from the driver's context function`);
+    return response;
   }
 }

@@ -3,17 +3,22 @@ import { DJANGO_MODELS, type DjangoModelRef } from '../routing/django-model.js';
 import { DjangoDatabases } from '../routing/django-databases.js';
 import { guardDatabase } from '../database/database-unavailable.js';
 import { dateTimeSelect, dialectOf, fromDatabaseDateTime, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
-import type { DjangoUser } from './django-user.js';
+import { DjangoUser } from './django-user.js';
 import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from './user-model.js';
 
 export interface TypeOrmUserStoreOptions extends Partial<DateTimeConvention> {
-  userModel?: UserModelOptions;
+  userModel?: UserModelOptions | ResolvedUserModel;
 }
 
 /** The database a statement runs on, chosen per call by the routers. */
 interface Target {
   dataSource: DataSource;
   dialect: DialectName;
+}
+
+/** A boolean column as each driver returns it (true, 1, '1', 't'). */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
 }
 
 /**
@@ -53,27 +58,30 @@ export class TypeOrmUserStore {
 
   private selectUser(t: Target, where: string): string {
     const m = this.model;
-    const cols = [m.pkColumn, 'password', 'last_login', m.usernameField, m.isActiveColumn, m.isStaffColumn, m.isSuperuserColumn, ...m.extraColumns].filter((c): c is string => !!c);
-    const select = [...new Set(cols)].map((c) => (c === 'last_login' ? `${dateTimeSelect(t.dialect, this.q(t, c))} AS ${this.q(t, c)}` : this.q(t, c)));
+    const cols = [m.pkColumn, 'password', 'last_login', m.usernameField, m.isActiveColumn, m.isStaffColumn, m.isSuperuserColumn, ...m.extraColumns, ...m.secretColumns].filter((c): c is string => !!c);
+    const select = [...new Set(cols)].map((c) => (c === 'last_login' || m.dateTimeColumns.has(c) ? `${dateTimeSelect(t.dialect, this.q(t, c))} AS ${this.q(t, c)}` : this.q(t, c)));
     return `SELECT ${select.join(', ')} FROM ${this.q(t, m.table)} WHERE ${where}`;
   }
 
   private toUser(row: Record<string, unknown> | undefined): DjangoUser | null {
     if (!row) return null;
     const m = this.model;
-    const flag = (column: string | null, fallback: boolean) => (column ? row[column] === true || row[column] === 1 || row[column] === '1' || row[column] === 't' : fallback);
+    const flag = (column: string | null, fallback: boolean) => (column ? isTrue(row[column]) : fallback);
     const rawId = row[m.pkColumn];
     const id = m.pkType === 'uuid' ? (this.parsePk(String(rawId)) ?? String(rawId)) : typeof rawId === 'string' && Number.isSafeInteger(Number(rawId)) ? Number(rawId) : (rawId as number | string);
-    return {
-      id,
-      username: String(row[m.usernameField]),
-      password: String(row.password ?? ''),
-      isActive: flag(m.isActiveColumn, true),
-      isStaff: flag(m.isStaffColumn, false),
-      isSuperuser: flag(m.isSuperuserColumn, false),
-      lastLogin: fromDatabaseDateTime(row.last_login, this.convention),
-      fields: Object.fromEntries(m.extraColumns.map((c) => [c, row[c]])),
-    };
+    const field = (c: string) => (m.dateTimeColumns.has(c) ? fromDatabaseDateTime(row[c], this.convention) : m.booleanColumns.has(c) ? (row[c] === null || row[c] === undefined ? null : isTrue(row[c])) : row[c]);
+    return new DjangoUser(
+      {
+        id,
+        username: String(row[m.usernameField]),
+        isActive: flag(m.isActiveColumn, true),
+        isStaff: flag(m.isStaffColumn, false),
+        isSuperuser: flag(m.isSuperuserColumn, false),
+        lastLogin: fromDatabaseDateTime(row.last_login, this.convention),
+        fields: Object.fromEntries(m.extraColumns.map((c) => [c, field(c)])),
+      },
+      { password: String(row.password ?? ''), columns: Object.fromEntries(m.secretColumns.map((c) => [c, row[c]])) },
+    );
   }
 
   /** Django's `pk.to_python` on a session's `_auth_user_id`: null when it cannot be a key of this model. */
@@ -147,7 +155,7 @@ export class TypeOrmUserStore {
     const t = this.target('write');
     const p = (n: number) => placeholder(t.dialect, n);
     await this.rows(t, `UPDATE ${this.q(t, this.model.table)} SET ${this.q(t, 'password')} = ${p(1)} WHERE ${this.q(t, this.model.pkColumn)} = ${p(2)}`, [encoded, this.pkParam(t, user.id)]);
-    user.password = encoded;
+    DjangoUser.setPasswordOf(user, encoded);
   }
 
   /** Django's `update_last_login` receiver. */

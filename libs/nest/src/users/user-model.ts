@@ -32,9 +32,20 @@ export interface UserModelOptions {
   m2mColumn?: string;
   /** Other columns to load onto the user; default first_name, last_name, email, date_joined for auth_user, none otherwise. */
   extraColumns?: string[];
+  /** Which of extraColumns are DateTimeFields, read as `Date` on every database; default date_joined for auth_user. */
+  dateTimeColumns?: string[];
+  /** Which of extraColumns are BooleanFields, read as `boolean` on every database (MySQL and SQLite store 0/1). */
+  booleanColumns?: string[];
+  /**
+   * Columns to load but never show (API keys, OTP secrets): kept out of the user object and its JSON,
+   * readable through DjangoAuthService.secretColumn(user, name). The password is always one.
+   */
+  secretColumns?: string[];
 }
 
-export type ResolvedUserModel = Required<Omit<UserModelOptions, 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn' | 'model'>> & {
+export type ResolvedUserModel = Required<Omit<UserModelOptions, 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn' | 'model' | 'dateTimeColumns' | 'booleanColumns'>> & {
+  dateTimeColumns: ReadonlySet<string>;
+  booleanColumns: ReadonlySet<string>;
   /** `_meta.app_label` and `_meta.model_name` of the model, as routers see them. */
   appLabel: string;
   modelName: string;
@@ -58,7 +69,10 @@ function modelLabel(model: string | undefined, table: string): [string, string] 
   return [match[1], match[2].toLowerCase()];
 }
 
-export function resolveUserModel(options: UserModelOptions = {}): ResolvedUserModel {
+/** Fills the defaults and checks every name; an already resolved model is returned as it is. */
+export function resolveUserModel(given: UserModelOptions | ResolvedUserModel = {}): ResolvedUserModel {
+  if (given.dateTimeColumns instanceof Set) return given as ResolvedUserModel;
+  const options = given as UserModelOptions;
   const table = identifier('table', options.table ?? 'auth_user');
   const modelName = table === 'auth_user' ? 'user' : table.slice(table.indexOf('_') + 1);
   const [appLabel, className] = modelLabel(options.model, table);
@@ -68,6 +82,12 @@ export function resolveUserModel(options: UserModelOptions = {}): ResolvedUserMo
     const value = options[name] === undefined ? fallback : options[name];
     return value === null ? null : identifier(name, value);
   };
+  const extraColumns = (options.extraColumns ?? (table === 'auth_user' ? ['first_name', 'last_name', 'email', 'date_joined'] : [])).map((c) => identifier('extraColumns', c));
+  const subset = (name: 'dateTimeColumns' | 'booleanColumns', columns: string[]) =>
+    columns.map((c) => {
+      if (!extraColumns.includes(c)) throw new ImproperlyConfigured(`userModel.${name} "${c}" is not one of extraColumns`);
+      return c;
+    });
   return {
     appLabel,
     modelName: className,
@@ -82,6 +102,9 @@ export function resolveUserModel(options: UserModelOptions = {}): ResolvedUserMo
     groupsTable: identifier('groupsTable', options.groupsTable ?? `${table}_groups`),
     permissionsTable: identifier('permissionsTable', options.permissionsTable ?? `${table}_user_permissions`),
     m2mColumn: identifier('m2mColumn', options.m2mColumn ?? `${modelName}_id`),
-    extraColumns: (options.extraColumns ?? (table === 'auth_user' ? ['first_name', 'last_name', 'email', 'date_joined'] : [])).map((c) => identifier('extraColumns', c)),
+    extraColumns,
+    dateTimeColumns: new Set(subset('dateTimeColumns', options.dateTimeColumns ?? (table === 'auth_user' ? ['date_joined'] : []))),
+    booleanColumns: new Set(subset('booleanColumns', options.booleanColumns ?? [])),
+    secretColumns: (options.secretColumns ?? []).map((c) => identifier('secretColumns', c)),
   };
 }
