@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, HttpException } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import bodyParser from 'body-parser';
 import type { IncomingMessage } from 'node:http';
@@ -13,9 +13,25 @@ const EXPRESS_BODY_PARSERS = [bodyParser.json(), bodyParser.urlencoded({ extende
  * spelled `*` there, which matches the same paths. Bodies: read by Express's own parsers, other
  * content types left unread, a malformed body the same 400.
  */
+type ErrorHandler = Parameters<FastifyAdapter['setErrorHandler']>[0];
+
 export class SampleFastifyAdapter extends FastifyAdapter {
+  private nestErrorHandler: ErrorHandler | undefined;
+
   constructor() {
     super({ routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } });
+    // A Fastify route keeps the error handler of the moment it is added, and plugins that load
+    // first (Mercurius) can delay routes to before Nest installs its own: then a body parser's 413
+    // got Fastify's error body. Every route gets this one, which hands errors to Nest's.
+    const adapter = this;
+    this.getInstance().setErrorHandler(function (err, request, reply) {
+      return adapter.nestErrorHandler ? adapter.nestErrorHandler.call(this, err, request, reply) : reply.send(err);
+    });
+  }
+
+  override setErrorHandler(handler: ErrorHandler): ReturnType<FastifyAdapter['setErrorHandler']> {
+    this.nestErrorHandler = handler;
+    return this.getInstance();
   }
 
   override normalizePath(path: string): string {
@@ -37,8 +53,11 @@ function readBody(req: IncomingMessage & { body?: unknown }, index: number, done
   EXPRESS_BODY_PARSERS[index](req, undefined as never, (err?: unknown) => {
     if (!err) return readBody(req, index + 1, done);
     // Nest's ExpressAdapter turns body-parser's SyntaxError into this BadRequestException; other
-    // body-parser errors (413, 415) become the same HttpException on both adapters.
+    // body-parser errors (413, 415) get Express's `{ statusCode, message }` body. They are
+    // HttpExceptions here so Nest answers them itself: with Mercurius registered, a plain error
+    // from a body parser would get Fastify's own error body instead.
     const status = (err as { status?: number }).status;
-    done((err instanceof SyntaxError || err instanceof URIError) && status === 400 ? new BadRequestException(err.message, { cause: err }) : (err as Error));
+    if ((err instanceof SyntaxError || err instanceof URIError) && status === 400) return done(new BadRequestException(err.message, { cause: err }));
+    done(typeof status === 'number' ? new HttpException({ statusCode: status, message: (err as Error).message }, status, { cause: err }) : (err as Error));
   });
 }
