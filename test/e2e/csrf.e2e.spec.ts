@@ -45,6 +45,18 @@ describe.each(['express', 'fastify'] as AdapterName[])('CSRF through %s', (adapt
     expect(cookiesFrom(legacy.headers['set-cookie']).csrftoken).toMatch(/^[a-zA-Z0-9]{64}$/);
   });
 
+  it('takes csrfmiddlewaretoken from form bodies only, as Django reads it from request.POST', async () => {
+    const login = django.login('dana', 'dana-pw');
+    const secret = getNewCsrfSecret();
+    const cookie = cookieHeader({ ...login.cookies, csrftoken: secret });
+    const token = getCsrfToken(secret);
+    const json = await request(apps.cookie.url).post('/csrf/post').set('Cookie', cookie).send({ csrfmiddlewaretoken: token });
+    expect(json.status).toBe(403);
+    expect(json.body.message).toBe('CSRF verification failed. CSRF token missing.');
+    const form = await request(apps.cookie.url).post('/csrf/post').set('Cookie', cookie).type('form').send({ csrfmiddlewaretoken: token });
+    expect(form.status).toBe(200);
+  });
+
   it('guards unsafe methods: 403 with Django\'s reason, 200 with a matching token', async () => {
     const t = apps.cookie;
     const login = django.login('dana', 'dana-pw');

@@ -1,4 +1,4 @@
-import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DjangoRequestContext } from '../context/django-request-context.js';
 import { transportRequest } from '../context/execution-transport.js';
@@ -23,8 +23,7 @@ export class DjangoPermissionsGuard implements CanActivate {
   constructor(
     protected readonly reflector: Reflector,
     protected readonly auth: DjangoAuthService,
-    // Optional only so that a guard built by hand (tests, subclasses) keeps working; DI always provides it.
-    @Optional() protected readonly sockets?: DjangoSocketService,
+    protected readonly sockets: DjangoSocketService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,7 +34,7 @@ export class DjangoPermissionsGuard implements CanActivate {
       // session was logged out, re-passworded or deactivated in Django would still be authorized here
       // until the next revalidation (forever with revalidateSeconds: 0). Check the socket again, as
       // DjangoSessionGuard does for every message.
-      if (context.getType<string>() === 'ws' && this.sockets) await this.sockets.revalidate(context.switchToWs().getClient<object>());
+      if (context.getType<string>() === 'ws') await this.sockets.revalidate(context.switchToWs().getClient<object>());
       const user = this.currentUser(context, request);
       if (!user) return this.onUnauthenticated(context);
       await this.authorize(context, user);

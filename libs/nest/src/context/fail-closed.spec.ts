@@ -37,7 +37,7 @@ function guards(user: DjangoUser | null = alice) {
   const sockets = { revalidate: jest.fn(async () => user) } as unknown as DjangoSocketService;
   const csrf = { check: jest.fn(async () => ({ ok: true })), checkOrigin: jest.fn(() => ({ ok: true })) } as unknown as DjangoCsrfService;
   const reflector = new Reflector();
-  const permissions = new DjangoPermissionsGuard(reflector, auth);
+  const permissions = new DjangoPermissionsGuard(reflector, auth, sockets);
   return { auth, sockets, csrf, session: new DjangoSessionGuard(reflector, auth, permissions, sockets), permissions, csrfGuard: new DjangoCsrfGuard(reflector, csrf) };
 }
 
@@ -117,13 +117,17 @@ describe('guards on the transports they know', () => {
     expect(ok.auth.userFromRequest).not.toHaveBeenCalled();
   });
 
-  it('DjangoPermissionsGuard on a socket reads the user of its last check', async () => {
+  it('DjangoPermissionsGuard on a socket checks it again, then authorizes the user that check found', async () => {
     const client = { request: request() };
     const g = guards();
+    SocketStates.set(client, { handshake: client.request, user: null });
+    // The stub's revalidate answers but records nothing: the guard reads what the check recorded.
     const denied = await g.permissions.canActivate(context('ws', [client, {}])).catch((e: unknown) => e);
     expect((denied as { getError(): { code: string } }).getError().code).toBe('UNAUTHENTICATED');
+    expect(g.sockets.revalidate).toHaveBeenCalledTimes(1);
     SocketStates.set(client, { handshake: client.request, user: alice });
     await expect(g.permissions.canActivate(context('ws', [client, {}]))).resolves.toBe(true);
+    expect(g.sockets.revalidate).toHaveBeenCalledTimes(2);
     expect(currentUser(context('ws', [client, {}]))).toBe(alice);
   });
 

@@ -56,7 +56,9 @@ export class DjangoCsrfService {
   /** CsrfViewMiddleware.process_view for this request; Django's reason on failure. */
   async check(req: object): Promise<CsrfCheckResult> {
     const o = this.options;
-    const body = (req as { body?: unknown }).body;
+    // Django reads csrfmiddlewaretoken from request.POST, which only form bodies fill: a JSON
+    // (or GraphQL) body's field of that name is not a token.
+    const body = isFormBody(requestHeader(req, 'content-type')) ? (req as { body?: unknown }).body : undefined;
     const formToken = body && typeof body === 'object' ? (body as Record<string, unknown>).csrfmiddlewaretoken : undefined;
     return verifyCsrfRequest({
       method: (req as { method?: string }).method ?? 'GET',
@@ -76,13 +78,20 @@ export class DjangoCsrfService {
   }
 
   /**
-   * The Origin check alone (`_origin_verified`), for requests that carry no token: a WebSocket
-   * handshake must come from this site's own origin or a CSRF_TRUSTED_ORIGINS entry. A handshake
-   * without Origin is refused too (browsers always send one; Django Channels' OriginValidator refuses it).
+   * The Origin check alone (`_origin_verified`), for WebSocket handshakes, which carry no token:
+   * the Origin must be this site's own origin or a CSRF_TRUSTED_ORIGINS entry. A missing Origin is
+   * refused (Django Channels' OriginValidator does the same), with one exception: socket.io's first
+   * long-polling request is a same-origin GET, which browsers send without Origin; it passes when
+   * the browser says so itself (`Sec-Fetch-Site: same-origin`) and it is not a WebSocket upgrade
+   * (browsers always send Origin on those, and a cross-site page can never claim same-origin).
    */
   checkOrigin(req: object): CsrfCheckResult {
     const origin = requestHeader(req, 'origin');
-    if (origin === undefined) return { ok: false, reason: 'Origin checking failed - no Origin.' };
+    if (origin === undefined) {
+      const upgrade = (requestHeader(req, 'upgrade') ?? '').toLowerCase() === 'websocket';
+      if (!upgrade && requestHeader(req, 'sec-fetch-site') === 'same-origin') return { ok: true };
+      return { ok: false, reason: 'Origin checking failed - no Origin.' };
+    }
     return checkCsrfOrigin({ origin, isSecure: isSecureRequest(req), host: requestHeader(req, 'host') ?? null, trustedOrigins: this.options.csrfTrustedOrigins });
   }
 
@@ -102,4 +111,10 @@ export class DjangoCsrfService {
     setResponseCookie(response, o.csrfCookieName, serializeCookie(o.csrfCookieName, value, { maxAge: o.csrfCookieAge, domain: o.csrfCookieDomain, path: o.csrfCookiePath, secure: o.csrfCookieSecure, httpOnly: o.csrfCookieHttpOnly, sameSite: o.csrfCookieSameSite }));
     appendVaryCookie(response);
   }
+}
+
+/** The content types whose fields Django parses into request.POST. */
+function isFormBody(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';', 1)[0].trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
 }

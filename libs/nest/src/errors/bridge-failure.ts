@@ -29,7 +29,9 @@ export function bridgeFailure(err: unknown): BridgeFailure | null {
   if (err instanceof DjangoDatabaseUnavailable) return { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable', message: 'Session store unavailable; try again later' };
   if (err instanceof SessionInterrupted) return { status: HttpStatus.BAD_REQUEST, code: 'BAD_REQUEST', error: 'Bad Request', message: err.message };
   if (err instanceof DjangoNotAuthenticated) return { status: HttpStatus.UNAUTHORIZED, code: 'UNAUTHENTICATED', error: 'Unauthorized', message: err.message };
-  if (err instanceof DjangoPermissionDenied || err instanceof DjangoCsrfFailure || err instanceof DjangoUnsupportedContext) return { status: HttpStatus.FORBIDDEN, code: 'FORBIDDEN', error: 'Forbidden', message: err.message };
+  if (err instanceof DjangoPermissionDenied || err instanceof DjangoCsrfFailure) return { status: HttpStatus.FORBIDDEN, code: 'FORBIDDEN', error: 'Forbidden', message: err.message };
+  // The developer's explanation goes to the log (reportBridgeFailure); the client learns only the refusal.
+  if (err instanceof DjangoUnsupportedContext) return { status: HttpStatus.FORBIDDEN, code: 'FORBIDDEN', error: 'Forbidden', message: `This transport is not supported (${err.contextType.split(' ', 1)[0]})` };
   return null;
 }
 

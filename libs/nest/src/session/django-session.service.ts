@@ -101,8 +101,16 @@ export class DjangoSessionService {
     if (!due || session.isEmpty() || statusCode === 500) return;
     const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
     const response = this.response(context, res);
-    await session.save();
+    // Cleared before the write: a parallel resolver that changes the session meanwhile marks it
+    // again, and the next commit saves that change (a new session, which create() marks, is
+    // written once more then).
     session.modified = false;
+    try {
+      await session.save();
+    } catch (err) {
+      session.modified = true;
+      throw err;
+    }
     context.sessionSaved = true;
     setResponseCookie(response, o.sessionCookieName, serializeCookie(o.sessionCookieName, session.key as string, { ...cookieOptions, maxAge, secure: o.sessionCookieSecure, httpOnly: o.sessionCookieHttpOnly }));
   }
