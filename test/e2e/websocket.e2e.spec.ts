@@ -726,17 +726,19 @@ describe('WebSocket authentication with a real Django 3.2 on SQLite', () => {
           socket.on('connect', () => socket.emit('whoami'));
         }), WAIT_MS);
         expect(viaSocketIo).toEqual({ username: 'alice' });
-        // socket.io's default: long-polling first, a same-origin GET the browser sends without Origin
-        // but with Sec-Fetch-Site: same-origin; then the upgrade, with Origin.
-        const viaPolling = await page.evaluate((ms) => new Promise((resolve) => {
-          const socket = (globalThis as any).io({ reconnection: false });
-          setTimeout(() => resolve('timeout'), ms);
-          socket.on('connect_error', (err: any) => resolve({ connect_error: err.data }));
-          let connectedOver = '';
-          socket.on('whoami', (data: any) => { resolve({ username: data.username, connectedOver }); socket.close(); });
-          socket.on('connect', () => { connectedOver = socket.io.engine.transport.name; socket.emit('whoami'); });
-        }), WAIT_MS);
-        expect(viaPolling).toEqual({ username: 'alice', connectedOver: 'polling' });
+        // socket.io's long-polling requests are same-origin GETs and POSTs the browser sends without
+        // Origin but with Sec-Fetch-Site: same-origin: polling alone, and the default (polling, then
+        // the upgrade, which carries Origin).
+        const viaTransports = (transports: string[] | undefined) =>
+          page.evaluate(([list, ms]) => new Promise((resolve) => {
+            const socket = (globalThis as any).io({ reconnection: false, ...(list ? { transports: list } : {}) });
+            setTimeout(() => resolve('timeout'), ms as number);
+            socket.on('connect_error', (err: any) => resolve({ connect_error: err.data }));
+            socket.on('whoami', (data: any) => { resolve({ username: data.username }); socket.close(); });
+            socket.on('connect', () => socket.emit('whoami'));
+          }), [transports, WAIT_MS] as const);
+        expect(await viaTransports(['polling'])).toEqual({ username: 'alice' });
+        expect(await viaTransports(undefined)).toEqual({ username: 'alice' });
 
         const nativeSocket = (target: string) => page.evaluate(([url, ms]) => new Promise((resolve) => {
           // The browser's WebSocket (not the ws package's): this function runs in the page.

@@ -5,10 +5,10 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CsrfExempt, CurrentSession, CurrentUser, djangoEntities, DjangoPermissionsGuard, type DjangoSession as DjangoSessionData, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, Public, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
 import type { DjangoConnection } from '../../django/django-project.js';
+import { listenOnLoopback, type ListeningApp } from './listening-app.js';
 
 export type AdapterName = 'express' | 'fastify';
 
@@ -168,12 +168,7 @@ class TestController {
   }
 }
 
-export interface TestApp {
-  app: INestApplication;
-  dataSource: DataSource;
-  url: string;
-  close(): Promise<void>;
-}
+export type TestApp = ListeningApp;
 
 const DJANGO_DATA_SOURCE = Symbol('DJANGO_DATA_SOURCE');
 
@@ -194,15 +189,5 @@ export async function startTestApp(adapter: AdapterName, connection: DjangoConne
   class TestModule {}
 
   const app = await NestFactory.create(TestModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return {
-    app,
-    dataSource,
-    url,
-    async close() {
-      await app.close();
-      if (dataSource.isInitialized) await dataSource.destroy();
-    },
-  };
+  return listenOnLoopback(app, dataSource);
 }

@@ -5,7 +5,7 @@
  * four combinations.
  */
 import 'reflect-metadata';
-import { Module, UseGuards, type INestApplication, type Type } from '@nestjs/common';
+import { Module, UseGuards, type Type } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -35,6 +35,7 @@ import {
   type DjangoUser,
 } from '@django-bridge/nest';
 import type { DjangoConnection } from '../../django/django-project.js';
+import { listenOnLoopback, type ListeningApp } from './listening-app.js';
 
 export type GraphQLDriverName = 'apollo' | 'mercurius';
 export type SchemaStyle = 'code-first' | 'schema-first';
@@ -349,13 +350,9 @@ export interface GraphQLAppOptions {
   bridge: Omit<DjangoBridgeOptions, 'dataSource'>;
 }
 
-export interface GraphQLTestApp {
-  app: INestApplication;
-  dataSource: DataSource;
-  url: string;
+export interface GraphQLTestApp extends ListeningApp {
   /** Every SQL statement TypeORM ran since the last reset (for counting lookups). */
   queries: string[];
-  close(): Promise<void>;
 }
 
 /** Records SQL statements; says nothing. */
@@ -406,16 +403,5 @@ export async function startGraphQLApp(connection: DjangoConnection, o: GraphQLAp
   const adapter = o.driver === 'apollo' ? new ExpressAdapter() : new FastifyAdapter({ trustProxy: true });
   const app = await NestFactory.create(GraphQLTestModule, adapter, { logger: false });
   if (o.driver === 'apollo') (app as NestExpressApplication).set('trust proxy', true);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return {
-    app,
-    dataSource,
-    url,
-    queries,
-    async close() {
-      await app.close();
-      if (dataSource.isInitialized) await dataSource.destroy();
-    },
-  };
+  return { ...(await listenOnLoopback(app, dataSource)), queries };
 }

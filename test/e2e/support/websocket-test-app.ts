@@ -15,6 +15,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit, ty
 import { DataSource } from 'typeorm';
 import { CurrentUser, djangoEntities, DjangoBridgeModule, DjangoCsrfGuard, DjangoPermissionsGuard, DjangoSessionGuard, DjangoWebSocketAdapter, Public, RequireGroups, RequirePermissions, StaffOnly, type DjangoUser } from '@django-bridge/nest';
 import type { DjangoConnection } from '../../django/django-project.js';
+import { listenOnLoopback, type ListeningApp } from './listening-app.js';
 
 export type HttpPlatform = 'express' | 'fastify';
 export type SocketKind = 'socket.io' | 'ws';
@@ -166,29 +167,22 @@ export async function startWebSocketApp(connection: DjangoConnection, options: W
   class WebSocketTestModule {}
 
   let app: INestApplication | undefined;
+  let listening: ListeningApp;
   try {
     app = await NestFactory.create(WebSocketTestModule, options.platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: options.logger ?? false });
     const inner = options.sockets === 'socket.io' ? new IoAdapter(app) : new WsAdapter(app);
     app.useWebSocketAdapter(options.bridgeAdapter === false ? inner : new DjangoWebSocketAdapter(app, inner, { revalidateSeconds: options.revalidateSeconds ?? 0, requireAuthentication: options.requireAuthentication ?? true }));
-    await app.listen(0, '127.0.0.1');
+    listening = await listenOnLoopback(app, dataSource);
   } catch (err) {
     await app?.close().catch(() => undefined);
     await dataSource.destroy();
     throw err;
   }
-  const started = app;
-  const url = (await started.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
-  const instance = started.get(gateway);
+  const instance = listening.app.get(gateway);
   return {
-    app: started,
-    dataSource,
-    url,
-    origin: url,
-    socketUrl: options.sockets === 'socket.io' ? url : `${url.replace(/^http/, 'ws')}/`,
+    ...listening,
+    origin: listening.url,
+    socketUrl: options.sockets === 'socket.io' ? listening.url : `${listening.url.replace(/^http/, 'ws')}/`,
     calls: () => [...instance.calls],
-    async close() {
-      await started.close();
-      if (dataSource.isInitialized) await dataSource.destroy();
-    },
   };
 }
