@@ -7,9 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { DJANGO_LINES, djangoRunner } from './django-lines.mjs';
 
-// Ground truth comes from Debian's Django 3.2, its optional hashers and database drivers, and PHP.
-const DEBIAN_PACKAGES = ['python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'php-mysql', 'php-pgsql', 'php-sqlite3', 'nginx-light', 'chromium'];
+// Ground truth comes from Debian's Django 3.2, its optional hashers and database drivers, and PHP;
+// debootstrap and zstd build and cache the Debian trixie root that runs Django 6.1.
+const DEBIAN_PACKAGES = ['debootstrap', 'zstd', 'python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'php-mysql', 'php-pgsql', 'php-sqlite3', 'nginx-light', 'chromium'];
 
 // The integration tests need these; started when down, and the run fails if they stay down.
 const SERVICES = [
@@ -73,7 +75,21 @@ async function ensureServices() {
   }
 }
 
+/** Every Django line the suite drives (3.2 from Debian 12; 4.2, 5.2 and 6.1 built once, cached outside the checkout). */
+function ensureDjangoLines() {
+  for (const line of DJANGO_LINES) {
+    try {
+      djangoRunner(line);
+    } catch (err) {
+      console.error(`Django ${line} could not be installed: ${err.message}`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+}
+
 ensureDebianPackages();
+ensureDjangoLines();
 await ensureServices();
 
 console.log('Type-checking...');

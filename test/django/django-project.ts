@@ -7,12 +7,12 @@
  * JSON answer on stdout. Any Python error throws, with Django's traceback; nothing is ever skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { PYTHON } from './oracle.js';
+import { pythonFor, type DjangoLine } from './django-line.js';
 
 export const DJANGO_PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'project');
 const CLI = join(DJANGO_PROJECT_DIR, 'bridge_cli.py');
@@ -21,6 +21,8 @@ export type DjangoEngine = 'sqlite' | 'mysql' | 'postgres';
 
 export interface DjangoProjectEnv {
   engine: DjangoEngine;
+  /** The Django line that runs the project; default DJANGO_LINE (3.2). */
+  line?: DjangoLine;
   /** SQLite file path, or the database name ([A-Za-z0-9_]+) on MySQL/PostgreSQL. */
   name: string;
   /** Defaults: 127.0.0.1; 3306 / 5432; root / postgres; empty password. */
@@ -197,23 +199,27 @@ export class DjangoProject {
     }
   }
 
+  /** The Django line this project runs on. */
+  get line(): DjangoLine {
+    return pythonFor(this.env.line).line;
+  }
+
   /** Runs one bridge_cli.py command; throws with Django's stderr if Python fails. */
   run<T = unknown>(command: string, args: Record<string, unknown> = {}): T {
-    if (!existsSync(PYTHON)) {
-      throw new Error(`${PYTHON} not found: install Debian's python3-django python3-mysqldb python3-psycopg2 python3-argon2 python3-bcrypt python3-phpserialize`);
-    }
-    // Keep only what Python needs from the parent environment; DJANGO_* always come from this.env.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DJANGO_') && k !== 'PYTHONPATH'));
-    const run = spawnSync(PYTHON, [CLI], {
+    const python = pythonFor(this.env.line);
+    // Keep only what Python needs from the parent environment; DJANGO_* always come from this.env,
+    // and the line's own PYTHONPATH / PYTHONHOME from its runner.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DJANGO_') && k !== 'PYTHONPATH' && k !== 'PYTHONHOME'));
+    const run = spawnSync(python.command[0], [...python.command.slice(1), CLI], {
       input: JSON.stringify({ ...args, command }),
       encoding: 'utf8',
       cwd: DJANGO_PROJECT_DIR,
-      env: { ...inherited, ...this.processEnv(), PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
+      env: { ...inherited, ...python.env, ...this.processEnv(), PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
       maxBuffer: 64 * 1024 * 1024,
       timeout: 120_000,
     });
-    const where = `Django (${this.env.engine} ${this.env.name}) ${command}`;
-    if (run.error) throw new Error(`${where}: could not run ${PYTHON}: ${run.error.message}`);
+    const where = `Django ${python.line} (${this.env.engine} ${this.env.name}) ${command}`;
+    if (run.error) throw new Error(`${where}: could not run ${python.command.join(' ')}: ${run.error.message}`);
     let answer: { ok?: T; error?: string } | undefined;
     try {
       answer = JSON.parse(run.stdout) as { ok?: T; error?: string };

@@ -1,11 +1,11 @@
 import { ImproperlyConfigured } from './errors.js';
 
 /** Django release lines whose formats and defaults this library reproduces. */
-export const DJANGO_VERSIONS = ['3.2', '4.0', '4.1', '4.2', '5.0', '5.1', '5.2', '6.0'] as const;
+export const DJANGO_VERSIONS = ['3.2', '4.0', '4.1', '4.2', '5.0', '5.1', '5.2', '6.0', '6.1'] as const;
 export type DjangoVersion = (typeof DJANGO_VERSIONS)[number];
 
 /** The newest supported line; defaults follow it unless a `djangoVersion` is given. */
-export const LATEST_DJANGO_VERSION: DjangoVersion = '6.0';
+export const LATEST_DJANGO_VERSION: DjangoVersion = '6.1';
 
 /** Per-line defaults that change stored formats (see ../shared/docs/django-compat.md and Django's release notes). */
 export interface DjangoVersionDefaults {
@@ -35,6 +35,8 @@ const TABLE: Record<DjangoVersion, DjangoVersionDefaults> = {
   '5.1': { pbkdf2Iterations: 870_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
   '5.2': { pbkdf2Iterations: 1_000_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
   '6.0': { pbkdf2Iterations: 1_200_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
+  // Read off Debian's python3-django 6.1.1: PBKDF2 1,500,000; scrypt 2^14/8/5; argon2 2/102400/8; bcrypt 12.
+  '6.1': { pbkdf2Iterations: 1_500_000, scryptParallelism: 5, passwordHashers: DEFAULT_LIST_40, acceptsLegacySha1: false, supportsSecretKeyFallbacks: true, csrfCookieIsSecret: true },
 };
 
 export function isDjangoVersion(value: unknown): value is DjangoVersion {
@@ -44,7 +46,7 @@ export function isDjangoVersion(value: unknown): value is DjangoVersion {
 /** Defaults for a release line; throws ImproperlyConfigured naming the bad value. */
 export function djangoDefaults(version: DjangoVersion | string = LATEST_DJANGO_VERSION): DjangoVersionDefaults {
   if (!isDjangoVersion(version)) {
-    throw new ImproperlyConfigured(`djangoVersion "${version}" is not supported; use one of ${DJANGO_VERSIONS.join(', ')}`);
+    throw new ImproperlyConfigured(`djangoVersion "${version}" is not supported; use one of ${DJANGO_VERSIONS.join(', ')} (for another line, the nearest one, with its work factors set explicitly)`);
   }
   return TABLE[version];
 }

@@ -15,7 +15,7 @@ describe('resolveBridgeOptions', () => {
       sessionCookieName: 'sessionid', sessionCookieAge: 1209600, sessionCookiePath: '/', sessionCookieHttpOnly: true, sessionCookieSameSite: 'Lax',
       sessionCookieSecure: false, sessionSaveEveryRequest: false, sessionExpireAtBrowserClose: false, sessionSerializer: 'json',
       sessionSalt: 'django.contrib.sessions.SessionStore', authenticationBackends: ['django.contrib.auth.backends.ModelBackend'],
-      useTz: true, timeZone: 'UTC', djangoVersion: '6.0', csrfCookieName: 'csrftoken', csrfHeaderName: 'X-CSRFToken', csrfCookieAge: 31449600,
+      useTz: true, timeZone: 'UTC', djangoVersion: '6.1', csrfCookieName: 'csrftoken', csrfHeaderName: 'X-CSRFToken', csrfCookieAge: 31449600,
     });
     expect(o.hashers.preferred.algorithm).toBe('pbkdf2_sha256');
     expect(o.userModel.table).toBe('auth_user');
@@ -56,9 +56,26 @@ describe('resolveBridgeOptions', () => {
     [{ databaseRouters: [{ dbForRead: () => null }] }, 'databaseRouters'],
     [{ databaseHints: 'path' }, 'databaseHints'],
     [{ userModel: { model: 'not a label' } }, 'userModel'],
+    [{ userModel: { dateTimeColumns: ['not_loaded'] } }, 'userModel'],
+    [{ passwordWorkFactors: { iterations: 0 } }, 'passwordWorkFactors.iterations'],
+    [{ passwordWorkFactors: { iterations: '600000' } }, 'passwordWorkFactors.iterations'],
+    [{ passwordWorkFactors: { argon2: { memory: 1 } } }, 'passwordWorkFactors.argon2.memory'],
+    [{ passwordWorkFactors: { scrypt: { parallelism: 1.5 } } }, 'passwordWorkFactors.scrypt.parallelism'],
+    [{ passwordWorkFactors: { rounds: 12 } }, 'passwordWorkFactors.rounds'],
   ])('%p stops start-up naming %s', (patch, option) => {
     expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(ImproperlyConfigured);
     expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(`"${option}"`);
+  });
+
+  it('refuses a Django line it does not know, listing the known ones and the way out', () => {
+    expect(() => resolveBridgeOptions({ ...base, djangoVersion: '6.2' as never })).toThrow(/"6\.2" is not one of 3\.2, 4\.0, 4\.1, 4\.2, 5\.0, 5\.1, 5\.2, 6\.0, 6\.1; .*passwordWorkFactors/);
+  });
+
+  it("takes explicit work factors over the line's", () => {
+    const o = resolveBridgeOptions({ ...base, djangoVersion: '5.2', passwordWorkFactors: { iterations: 1_234_567, scrypt: { parallelism: 2 } } });
+    expect(o.hashers.preferred.mustUpdate('pbkdf2_sha256$1000000$abcdefghijklmnopqrstuv$aGFzaA==')).toBe(true);
+    expect(o.hashers.preferred.mustUpdate('pbkdf2_sha256$1234567$abcdefghijklmnopqrstuv$aGFzaA==')).toBe(false);
+    expect(resolveBridgeOptions({ ...base }).hashers.preferred.mustUpdate('pbkdf2_sha256$1500000$abcdefghijklmnopqrstuv$aGFzaA==')).toBe(false);
   });
 
   it('wraps one DataSource as the "default" alias, or takes DATABASES with routers', () => {

@@ -1,4 +1,4 @@
-import { assertTimeZone, djangoDefaults, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type SessionSerializerName } from '@django-bridge/core';
+import { assertTimeZone, DJANGO_VERSIONS, djangoDefaults, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type PasswordHashersOptions, type SessionSerializerName } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
 import type { DatabaseRouter } from './routing/database-router.js';
 import { DjangoDatabases } from './routing/django-databases.js';
@@ -14,7 +14,7 @@ export interface DjangoBridgeOptions {
   secretKey: string;
   /** SECRET_KEY_FALLBACKS (Django 4.1+): old keys still accepted, newest first. */
   secretKeyFallbacks?: string[];
-  /** The Django line the site runs: sets work factors and what legacy data is accepted. Default '6.0'. */
+  /** The Django line the site runs: sets work factors and what legacy data is accepted. Default: the newest (6.1). */
   djangoVersion?: DjangoVersion;
   /**
    * The TypeORM DataSource holding Django's tables (inject it with forRootAsync). Required unless
@@ -62,6 +62,12 @@ export interface DjangoBridgeOptions {
   authenticationBackends?: string[];
   /** PASSWORD_HASHERS by algorithm name, preferred first; default that of `djangoVersion`. */
   passwordHashers?: string[];
+  /**
+   * Work factors that differ from `djangoVersion`'s (a site whose hasher subclasses change them, or
+   * a Django line the bridge does not list yet): PBKDF2 `iterations`, `argon2` { timeCost,
+   * memoryCost, parallelism, hashLength }, `bcryptRounds`, `scrypt` { workFactor, blockSize, parallelism }.
+   */
+  passwordWorkFactors?: Pick<PasswordHashersOptions, 'iterations' | 'argon2' | 'bcryptRounds' | 'scrypt'>;
   /** USE_TZ: how naive datetime columns are read and written; default true. */
   useTz?: boolean;
   /** TIME_ZONE: the zone of naive datetimes when useTz is false; default "UTC". */
@@ -90,7 +96,7 @@ export interface DjangoBridgeOptions {
   csrfUseSessions?: boolean;
 }
 
-export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'sessionKeyPattern' | 'databases' | 'databaseRouters'>> {
+export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'passwordWorkFactors' | 'sessionKeyPattern' | 'databases' | 'databaseRouters'>> {
   /** The routed databases; a single `dataSource` becomes the "default" alias. */
   databases: DjangoDatabases;
   sessionCookieDomain: string | null;
@@ -124,6 +130,35 @@ function resolveDatabases(options: DjangoBridgeOptions): DjangoDatabases {
   return DjangoDatabases.single(ds);
 }
 
+class WorkFactorError extends Error {
+  constructor(
+    readonly field: string,
+    problem = 'must be a positive whole number',
+  ) {
+    super(problem);
+  }
+}
+
+/** The work factors given, each a positive whole number (a typo must not silently mean Django's default). */
+function workFactors(given: DjangoBridgeOptions['passwordWorkFactors']): DjangoBridgeOptions['passwordWorkFactors'] {
+  if (given === undefined) return {};
+  const check = (field: string, value: unknown) => {
+    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) throw new WorkFactorError(field);
+  };
+  const allowed: Record<string, readonly string[] | null> = { iterations: null, bcryptRounds: null, argon2: ['timeCost', 'memoryCost', 'parallelism', 'hashLength'], scrypt: ['workFactor', 'blockSize', 'parallelism'] };
+  for (const [key, value] of Object.entries(given ?? {})) {
+    if (!(key in allowed)) throw new WorkFactorError(key, `is not a work factor (use iterations, argon2, bcryptRounds or scrypt)`);
+    const fields = allowed[key];
+    if (fields === null) check(key, value);
+    else if (!value || typeof value !== 'object') throw new WorkFactorError(key, `must be an object of ${fields.join(', ')}`);
+    else for (const [field, v] of Object.entries(value)) {
+      if (!fields.includes(field)) throw new WorkFactorError(`${key}.${field}`, `is not one of ${fields.join(', ')}`);
+      check(`${key}.${field}`, v);
+    }
+  }
+  return given;
+}
+
 /** Validates options and fills Django's defaults; an invalid value stops start-up naming the option. */
 export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBridgeOptions {
   if (!options || typeof options !== 'object') fail('options', 'must be an object');
@@ -131,7 +166,7 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   const fallbacks = options.secretKeyFallbacks ?? [];
   if (!Array.isArray(fallbacks) || fallbacks.some((k) => typeof k !== 'string' || k.length === 0)) fail('secretKeyFallbacks', 'must be a list of non-empty strings');
   const djangoVersion = options.djangoVersion ?? LATEST_DJANGO_VERSION;
-  if (!isDjangoVersion(djangoVersion)) fail('djangoVersion', `"${String(djangoVersion)}" is not one of 3.2, 4.0, 4.1, 4.2, 5.0, 5.1, 5.2, 6.0`);
+  if (!isDjangoVersion(djangoVersion)) fail('djangoVersion', `"${String(djangoVersion)}" is not one of ${DJANGO_VERSIONS.join(', ')}; for another line, give the nearest one and set passwordWorkFactors to your line's work factors`);
   if (fallbacks.length && !djangoDefaults(djangoVersion).supportsSecretKeyFallbacks) fail('secretKeyFallbacks', `is not supported by Django ${djangoVersion} (4.1+)`);
   const databases = resolveDatabases(options);
   const hints = options.databaseHints ?? defaultDatabaseHints;
@@ -167,9 +202,9 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   }
   let hashers: PasswordHashers;
   try {
-    hashers = new PasswordHashers({ djangoVersion, hashers: options.passwordHashers });
+    hashers = new PasswordHashers({ djangoVersion, hashers: options.passwordHashers, ...workFactors(options.passwordWorkFactors) });
   } catch (err) {
-    fail('passwordHashers', (err as Error).message);
+    fail(err instanceof WorkFactorError ? `passwordWorkFactors.${err.field}` : 'passwordHashers', (err as Error).message);
   }
   let userModel: ResolvedUserModel;
   try {

@@ -12,7 +12,7 @@ describe('loadSampleConfig', () => {
       secretKeyFallbacks: [],
       sessionCookieName: 'sessionid',
       sessionSerializer: 'json',
-      djangoVersion: '6.0',
+      djangoVersion: '6.1',
       useTz: true,
       timeZone: 'UTC',
       port: 3000,

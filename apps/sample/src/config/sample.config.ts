@@ -1,4 +1,4 @@
-import { assertTimeZone, isDjangoVersion, LATEST_DJANGO_VERSION, type DjangoVersion } from '@django-bridge/core';
+import { assertTimeZone, DJANGO_VERSIONS, isDjangoVersion, LATEST_DJANGO_VERSION, type DjangoVersion } from '@django-bridge/core';
 import { dataSourceOptionsFromUrl } from '@django-bridge/nest';
 
 /** A wrong environment variable: start-up stops with a message naming it. */
@@ -68,7 +68,7 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   if (secretKey.length < 8) throw new SampleConfigError('DJANGO_SECRET_KEY', 'is too short to be a Django SECRET_KEY');
 
   const djangoVersion = text(env, 'DJANGO_VERSION') ?? LATEST_DJANGO_VERSION;
-  if (!isDjangoVersion(djangoVersion)) throw new SampleConfigError('DJANGO_VERSION', `must be one of 3.2, 4.0, 4.1, 4.2, 5.0, 5.1, 5.2, 6.0, not "${djangoVersion}"`);
+  if (!isDjangoVersion(djangoVersion)) throw new SampleConfigError('DJANGO_VERSION', `must be one of ${DJANGO_VERSIONS.join(', ')}, not "${djangoVersion}"`);
 
   const fallbacks = (text(env, 'DJANGO_SECRET_KEY_FALLBACKS') ?? '').split(',').map((k) => k.trim());
   const secretKeyFallbacks = fallbacks.length === 1 && fallbacks[0] === '' ? [] : fallbacks;

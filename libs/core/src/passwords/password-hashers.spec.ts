@@ -10,7 +10,7 @@ describe('PasswordHashers', () => {
   it('defaults follow the newest Django', () => {
     const r = new PasswordHashers();
     expect(r.hashers.map((h) => h.algorithm)).toEqual(['pbkdf2_sha256', 'pbkdf2_sha1', 'argon2', 'bcrypt_sha256', 'scrypt']);
-    expect((r.preferred as PBKDF2PasswordHasher).iterations).toBe(1_200_000);
+    expect((r.preferred as PBKDF2PasswordHasher).iterations).toBe(1_500_000);
     expect((r.get('scrypt') as ScryptPasswordHasher).parallelism).toBe(5);
     expect((r.get('argon2') as Argon2PasswordHasher).hashLength).toBe(32);
     expect(getDefaultPasswordHashers().preferred.algorithm).toBe('pbkdf2_sha256');

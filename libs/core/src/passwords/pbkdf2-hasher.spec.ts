@@ -20,7 +20,7 @@ describe('PBKDF2 hashers', () => {
   });
 
   it('defaults to the newest Django iteration count', () => {
-    expect(new PBKDF2PasswordHasher().iterations).toBe(1_200_000);
+    expect(new PBKDF2PasswordHasher().iterations).toBe(1_500_000);
   });
 
   it('decodes and summarises', () => {
