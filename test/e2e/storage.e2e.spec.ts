@@ -91,17 +91,26 @@ describe.each(['sqlite', 'mysql', 'postgres'] as DjangoEngine[])('storage on %s'
     expect(await store.update(key, 'data', new Date(Date.now() + 60_000))).toBe(false);
   });
 
-  it('upgrades an outdated password hash at login, and Django still accepts the password', async () => {
+  it('rewrites an outdated password hash at login only as passwordUpgrade says, and Django still accepts the password', async () => {
     django.createUser({ username: 'gus', password: 'gus-pw' });
     const old = django.getUser('gus').password;
     expect(old).toMatch(/^pbkdf2_sha256\$260000\$/);
-    const modern = await startTestApp('express', django.connection(), { secretKey, djangoVersion: '4.2', useTz: false, timeZone: ZONE });
-    try {
-      expect((await request(modern.url).post('/login').send({ username: 'gus', password: 'gus-pw' })).status).toBe(200);
-    } finally {
-      await modern.close();
-    }
-    expect(django.getUser('gus').password).toMatch(/^pbkdf2_sha256\$600000\$/);
+    const login = async (passwordUpgrade: 'django' | 'stronger' | 'always', djangoVersion: '3.2' | '4.2') => {
+      const app = await startTestApp('express', django.connection(), { secretKey, djangoVersion, useTz: false, timeZone: ZONE, passwordUpgrade });
+      try {
+        expect((await request(app.url).post('/login').send({ username: 'gus', password: 'gus-pw' })).status).toBe(200);
+      } finally {
+        await app.close();
+      }
+      return django.getUser('gus').password;
+    };
+    // The default leaves upgrades to Django (a 3.2 site would rewrite a 600,000 hash back to 260,000).
+    expect(await login('django', '4.2')).toBe(old);
+    const raised = await login('always', '4.2');
+    expect(raised).toMatch(/^pbkdf2_sha256\$600000\$/);
+    // 'stronger' never lowers: a bridge set to 3.2 leaves the 600,000 hash alone; 'always' lowers it as Django would.
+    expect(await login('stronger', '3.2')).toBe(raised);
+    expect(await login('always', '3.2')).toMatch(/^pbkdf2_sha256\$260000\$/);
     expect(django.login('gus', 'gus-pw').status).toBe(200);
   });
 

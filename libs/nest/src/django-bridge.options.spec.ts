@@ -18,6 +18,7 @@ describe('resolveBridgeOptions', () => {
       useTz: true, timeZone: 'UTC', djangoVersion: '6.1', csrfCookieName: 'csrftoken', csrfHeaderName: 'X-CSRFToken', csrfCookieAge: 31449600,
     });
     expect(o.hashers.preferred.algorithm).toBe('pbkdf2_sha256');
+    expect(o.passwordUpgrade).toBe('django');
     expect(o.userModel.table).toBe('auth_user');
   });
 
@@ -62,6 +63,7 @@ describe('resolveBridgeOptions', () => {
     [{ passwordWorkFactors: { argon2: { memory: 1 } } }, 'passwordWorkFactors.argon2.memory'],
     [{ passwordWorkFactors: { scrypt: { parallelism: 1.5 } } }, 'passwordWorkFactors.scrypt.parallelism'],
     [{ passwordWorkFactors: { rounds: 12 } }, 'passwordWorkFactors.rounds'],
+    [{ passwordUpgrade: 'sometimes' }, 'passwordUpgrade'],
   ])('%p stops start-up naming %s', (patch, option) => {
     expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(ImproperlyConfigured);
     expect(() => resolveBridgeOptions({ ...base, ...(patch as object) } as DjangoBridgeOptions)).toThrow(`"${option}"`);

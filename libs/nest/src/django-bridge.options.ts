@@ -1,4 +1,4 @@
-import { assertTimeZone, DJANGO_VERSIONS, djangoDefaults, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type PasswordHashersOptions, type SessionSerializerName } from '@django-bridge/core';
+import { assertTimeZone, DJANGO_VERSIONS, djangoDefaults, PASSWORD_UPGRADE_POLICIES, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type PasswordHashersOptions, type PasswordUpgradePolicy, type SessionSerializerName } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
 import type { DatabaseRouter } from './routing/database-router.js';
 import { DjangoDatabases } from './routing/django-databases.js';
@@ -68,6 +68,13 @@ export interface DjangoBridgeOptions {
    * memoryCost, parallelism, hashLength }, `bcryptRounds`, `scrypt` { workFactor, blockSize, parallelism }.
    */
   passwordWorkFactors?: Pick<PasswordHashersOptions, 'iterations' | 'argon2' | 'bcryptRounds' | 'scrypt'>;
+  /**
+   * Which outdated password hashes a login here rewrites. 'django' (default): none; the Django site
+   * upgrades them at its own logins, so two sides configured differently never rewrite each other's
+   * hashes (each rewrite would log the user out on the other side). 'stronger': only raises (see
+   * PasswordUpgradePolicy). 'always': Django's own rule, for a service that is the only writer.
+   */
+  passwordUpgrade?: PasswordUpgradePolicy;
   /** USE_TZ: how naive datetime columns are read and written; default true. */
   useTz?: boolean;
   /** TIME_ZONE: the zone of naive datetimes when useTz is false; default "UTC". */
@@ -206,6 +213,8 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   } catch (err) {
     fail(err instanceof WorkFactorError ? `passwordWorkFactors.${err.field}` : 'passwordHashers', (err as Error).message);
   }
+  const passwordUpgrade = options.passwordUpgrade ?? 'django';
+  if (!PASSWORD_UPGRADE_POLICIES.includes(passwordUpgrade)) fail('passwordUpgrade', `must be one of ${PASSWORD_UPGRADE_POLICIES.map((p) => `'${p}'`).join(', ')}`);
   let userModel: ResolvedUserModel;
   try {
     userModel = resolveUserModel(options.userModel);
@@ -236,6 +245,7 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     timeZone,
     userModel,
     hashers,
+    passwordUpgrade,
     sessionSalt: `django.contrib.sessions.${storeClass}`,
     csrfCookieName,
     csrfCookieAge: csrfAge,

@@ -3,6 +3,7 @@ import { UnknownPasswordHasher } from '../errors.js';
 import type { PasswordHasher } from './hasher.js';
 import { isPasswordUsable, makePassword, UNUSABLE_PASSWORD_SUFFIX_LENGTH } from './make-password.js';
 import { getDefaultPasswordHashers, type PasswordHashers } from './password-hashers.js';
+import { mayUpgradePassword, type PasswordUpgradePolicy } from './upgrade-policy.js';
 
 export interface VerifyPasswordOptions {
   /** The hasher new hashes should use; default: the first enabled one. */
@@ -13,6 +14,8 @@ export interface VerifyPasswordOptions {
 export interface CheckPasswordOptions extends VerifyPasswordOptions {
   /** Called (and awaited) with the raw password when it is correct but its hash is outdated. */
   setter?: (password: string) => unknown;
+  /** Which outdated hashes the setter may rewrite (see PasswordUpgradePolicy); default 'always', Django's rule. */
+  upgrade?: PasswordUpgradePolicy;
 }
 
 export interface VerifyPasswordResult {
@@ -54,6 +57,10 @@ export async function verifyPassword(password: string | null | undefined, encode
 /** `check_password`: true if `password` matches `encoded`; rehash through `setter` when outdated. */
 export async function checkPassword(password: string | null | undefined, encoded: string | null | undefined, options: CheckPasswordOptions = {}): Promise<boolean> {
   const { isCorrect, mustUpdate } = await verifyPassword(password, encoded, options);
-  if (options.setter && isCorrect && mustUpdate) await options.setter(password as string);
+  if (options.setter && isCorrect && mustUpdate) {
+    const hashers = options.hashers ?? getDefaultPasswordHashers();
+    const preferred = hashers.get(options.preferred ?? 'default');
+    if (mayUpgradePassword(options.upgrade ?? 'always', encoded as string, hashers.identify(encoded as string), preferred)) await options.setter(password as string);
+  }
   return isCorrect;
 }

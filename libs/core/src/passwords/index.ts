@@ -12,3 +12,4 @@ export { desCrypt } from './des-crypt.js';
 export { PasswordHashers, BUILTIN_HASHER_NAMES, type BuiltinHasherName, type PasswordHashersOptions, getDefaultPasswordHashers, setDefaultPasswordHashers, getHasher, identifyHasher } from './password-hashers.js';
 export { makePassword, isPasswordUsable, UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH, type MakePasswordOptions } from './make-password.js';
 export { checkPassword, verifyPassword, type CheckPasswordOptions, type VerifyPasswordOptions, type VerifyPasswordResult } from './check-password.js';
+export { mayUpgradePassword, PASSWORD_UPGRADE_POLICIES, type PasswordUpgradePolicy } from './upgrade-policy.js';

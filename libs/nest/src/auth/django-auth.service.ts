@@ -186,13 +186,13 @@ export class DjangoAuthService {
   }
 
   /**
-   * check_password with rehash-on-login. A stored hash whose work factor exceeds the configured
+   * check_password with rehash-on-login under the passwordUpgrade policy. A stored hash whose work factor exceeds the configured
    * limits is refused (logged for the operator), never hashed and never a 500.
    */
   private async verify(user: DjangoUser, password: string): Promise<boolean> {
     const hashers = this.options.hashers;
     try {
-      return await checkPassword(password, this.passwordHash(user), { hashers, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
+      return await checkPassword(password, this.passwordHash(user), { hashers, upgrade: this.options.passwordUpgrade, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
     } catch (err) {
       if (!(err instanceof InvalidPasswordHash)) throw err;
       this.logger.warn(`Password check refused for user ${user.id}: ${err.message}`);
