@@ -25,6 +25,9 @@ export class AppModule {
           secretKey: config.secretKey,
           secretKeyFallbacks: config.secretKeyFallbacks,
           djangoVersion: config.djangoVersion,
+          passwordHashers: config.passwords.hashers,
+          passwordWorkFactors: config.passwords.workFactors,
+          passwordUpgrade: config.passwords.upgrade,
           // DATABASES and DATABASE_ROUTERS: auth, contenttypes and sessions in "usersandsessions"
           // (reads on a replica when configured), everything else in "default".
           databases: databases.all,

@@ -29,7 +29,7 @@ export interface SampleAppOptions {
 export async function createSampleApp(config: SampleConfig, options: SampleAppOptions = {}): Promise<SampleApp> {
   const databases = await openSampleDatabases(config);
   try {
-    const hashers = new PasswordHashers({ djangoVersion: config.djangoVersion });
+    const hashers = new PasswordHashers({ djangoVersion: config.djangoVersion, hashers: config.passwords.hashers, ...config.passwords.workFactors });
     const django = await ensureDjangoSchema(databases.django);
     if (django.created) await seedDjangoDemo(databases.django, hashers);
     // The app's database keeps its own copy of Django's auth tables for the /admin exception.

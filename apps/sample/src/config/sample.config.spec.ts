@@ -18,7 +18,31 @@ describe('loadSampleConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       httpAdapter: 'express',
+      passwords: { hashers: undefined, workFactors: {}, upgrade: 'django' },
     });
+  });
+
+  it('reads the password settings: PASSWORD_HASHERS (names or Django paths), work factors, the upgrade policy', () => {
+    const config = loadSampleConfig({
+      DJANGO_PASSWORD_HASHERS: 'django.contrib.auth.hashers.Argon2PasswordHasher, pbkdf2_sha256',
+      DJANGO_PBKDF2_ITERATIONS: '870000',
+      DJANGO_ARGON2_HASH_LENGTH: '16',
+      DJANGO_SCRYPT_PARALLELISM: '1',
+      DJANGO_BCRYPT_ROUNDS: '13',
+      DJANGO_PASSWORD_UPGRADE: 'Stronger',
+    });
+    expect(config.passwords).toEqual({ hashers: ['argon2', 'pbkdf2_sha256'], workFactors: { iterations: 870000, bcryptRounds: 13, argon2: { hashLength: 16 }, scrypt: { parallelism: 1 } }, upgrade: 'stronger' });
+  });
+
+  it.each([
+    ['DJANGO_PASSWORD_HASHERS', 'sha3'],
+    ['DJANGO_PASSWORD_HASHERS', 'django.contrib.auth.hashers.FooHasher'],
+    ['DJANGO_PASSWORD_HASHERS', ' , '],
+    ['DJANGO_PBKDF2_ITERATIONS', 'many'],
+    ['DJANGO_ARGON2_MEMORY_COST', '0'],
+    ['DJANGO_PASSWORD_UPGRADE', 'sometimes'],
+  ])('%s=%p stops start-up naming it', (variable, value) => {
+    expect(() => loadSampleConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}`));
   });
 
   it('reads every variable', () => {

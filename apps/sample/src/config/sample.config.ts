@@ -1,16 +1,10 @@
 import { assertTimeZone, DJANGO_VERSIONS, isDjangoVersion, LATEST_DJANGO_VERSION, type DjangoVersion } from '@django-bridge/core';
 import { dataSourceOptionsFromUrl } from '@django-bridge/nest';
 
-/** A wrong environment variable: start-up stops with a message naming it. */
-export class SampleConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable} ${problem}`);
-    this.name = 'SampleConfigError';
-  }
-}
+import { SampleConfigError } from './sample-config-error.js';
+import { loadPasswordSettings, type SamplePasswordSettings } from './password-settings.js';
+
+export { SampleConfigError };
 
 export interface SampleConfig {
   /** The Django database (users and sessions): alias "usersandsessions". */
@@ -34,6 +28,8 @@ export interface SampleConfig {
   host: string;
   /** HTTP_ADAPTER: the Nest HTTP platform the sample runs on. */
   httpAdapter: 'express' | 'fastify';
+  /** DJANGO_PASSWORD_HASHERS, the work factors and DJANGO_PASSWORD_UPGRADE. */
+  passwords: SamplePasswordSettings;
 }
 
 /** The embedded SQLite files, relative to the working directory. */
@@ -97,6 +93,8 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const httpAdapter = (text(env, 'HTTP_ADAPTER') ?? 'express').toLowerCase();
   if (httpAdapter !== 'express' && httpAdapter !== 'fastify') throw new SampleConfigError('HTTP_ADAPTER', `must be "express" or "fastify", not "${httpAdapter}"`);
 
+  const passwords = loadPasswordSettings(env, djangoVersion);
+
   const replicas = (text(env, 'DJANGO_DATABASE_REPLICA_URLS') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   return {
     djangoDatabaseUrl: databaseUrl('DJANGO_DATABASE_URL', djangoUrl ?? EMBEDDED_DJANGO_DATABASE_URL),
@@ -113,5 +111,6 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     port,
     host: text(env, 'HOST') ?? '127.0.0.1',
     httpAdapter,
+    passwords,
   };
 }
