@@ -20,7 +20,7 @@ export const DJANGO_LINES = ['3.2', '4.2', '5.2', '6.1'];
 const PINS = {
   '4.2': { suite: 'trixie', packages: { 'python3-django': '3:4.2.28-0+deb13u2' } },
   '5.2': { suite: 'sid', packages: { 'python3-django': '3:5.2.18-2', 'python3-asgiref': '3.12.1-1', 'python3-sqlparse': '0.5.5-2' } },
-  '6.1': { suite: 'experimental', packages: { 'python3-django': '3:6.1.1-1' }, extra: ['python3-argon2', 'python3-bcrypt', 'python3-pymysql', 'python3-psycopg2'] },
+  '6.1': { suite: 'experimental', packages: { 'python3-django': '3:6.1.1-1' }, extra: ['python3-argon2', 'python3-bcrypt', 'python3-pymysql', 'python3-psycopg2', 'python3-phpserialize'] },
 };
 
 export function cacheDir() {
@@ -94,12 +94,17 @@ function ensureUnpackedLine(line) {
 function ensureRootLine(line) {
   const dir = join(cacheDir(), `django-${line}-root`);
   const archive = `${dir}.tar.zst`;
-  if (existsSync(join(dir, '.complete'))) return dir;
+  const pin = PINS[line];
+  const specs = Object.entries(pin.packages).map(([name, version]) => `${name}=${version}`);
+  // The marker lists what the root holds: a root built from another package list is rebuilt.
+  const marker = [...specs, ...pin.extra].join('\n') + '\n';
+  const current = () => existsSync(join(dir, '.complete')) && readFileSync(join(dir, '.complete'), 'utf8') === marker;
+  if (current()) return dir;
   rmSync(dir, { recursive: true, force: true });
   if (existsSync(archive)) {
     mkdirSync(dir, { recursive: true });
     const unpacked = spawnSync('tar', ['--zstd', '-xf', archive, '-C', dir], { stdio: 'inherit' });
-    if (unpacked.status === 0 && existsSync(join(dir, '.complete'))) return dir;
+    if (unpacked.status === 0 && current()) return dir;
     rmSync(dir, { recursive: true, force: true });
     rmSync(archive, { force: true });
   }
@@ -111,17 +116,15 @@ function ensureRootLine(line) {
   const uri = archiveUri();
   console.log(`Building a Debian trixie root for Django ${line} (once; cached in ${cacheDir()})...`);
   run('debootstrap', ['--variant=minbase', '--include=python3', 'trixie', staging, uri]);
-  const pin = PINS[line];
   // experimental's InRelease has been served past its Valid-Until; apt refuses it without this.
   writeFileSync(join(staging, 'etc', 'apt', 'sources.list'), `deb ${uri} trixie main\ndeb [check-valid-until=no] ${uri} experimental main\n`);
   const chrootEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   run('chroot', [staging, 'apt-get', '-o', 'Acquire::Check-Valid-Until=false', 'update', '-qq'], { env: chrootEnv });
-  const specs = Object.entries(pin.packages).map(([name, version]) => `${name}=${version}`);
   run('chroot', [staging, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...specs, ...pin.extra], { env: chrootEnv });
   run('chroot', [staging, 'apt-get', 'clean'], { env: chrootEnv });
   rmSync(join(staging, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
   mkdirSync(join(staging, 'var', 'lib', 'apt', 'lists', 'partial'), { recursive: true });
-  writeFileSync(join(staging, '.complete'), [...specs, ...pin.extra].join('\n') + '\n');
+  writeFileSync(join(staging, '.complete'), marker);
   renameSync(staging, dir);
   run('tar', ['--zstd', '-cf', `${archive}.partial`, '-C', dir, '.']);
   renameSync(`${archive}.partial`, archive);

@@ -1,6 +1,6 @@
 /**
- * Drives the real Django 3.2 test project in test/django/project (Debian's python3-django) from the
- * integration tests: Django's own `migrate` on SQLite, MariaDB/MySQL or PostgreSQL, users, groups
+ * Drives the real Django test project in test/django/project from the integration tests, on any
+ * installed Django line (3.2 is Debian's python3-django; 4.2, 5.2, 6.1 see django-line.ts): Django's own `migrate` on SQLite, MariaDB/MySQL or PostgreSQL, users, groups
  * and permissions, logging in through Django's views, and asking Django who a cookie belongs to.
  *
  * Every call is one `/usr/bin/python3 bridge_cli.py` process with one JSON request on stdin and one
@@ -31,8 +31,10 @@ export interface DjangoProjectEnv {
   user?: string;
   password?: string;
   secretKey: string;
-  /** SECRET_KEY_FALLBACKS (ignored by Django 3.2, kept for later versions). */
+  /** SECRET_KEY_FALLBACKS (Django 4.1+; the project refuses it on 3.2). */
   secretKeyFallbacks?: string[];
+  /** DEFAULT_HASHING_ALGORITHM, Django 3.1/3.2 only (the project refuses it on 4.0+). */
+  defaultHashingAlgorithm?: 'sha1' | 'sha256';
   /** USE_TZ; default true. */
   useTz?: boolean;
   /** TIME_ZONE; default UTC. */
@@ -41,7 +43,7 @@ export interface DjangoProjectEnv {
   sessionCookieName?: string;
   /** json (default), php (django-php-bridge's db backend) or pickle. */
   sessionSerializer?: 'json' | 'php' | 'pickle';
-  /** PASSWORD_HASHERS class paths; default Django 3.2's list. */
+  /** PASSWORD_HASHERS class paths; default the running line's own list (global_settings). */
   hashers?: string[];
 }
 
@@ -71,7 +73,108 @@ export interface CreateUserOptions {
   groups?: string[];
   /** "app_label.codename", e.g. "notes.add_note". */
   permissions?: string[];
+  /** Hash with this algorithm of PASSWORD_HASHERS instead of the preferred one. */
+  hasher?: string;
+  /** PBKDF2 only: this many iterations instead of the line's (an outdated hash on purpose). */
+  iterations?: number;
 }
+
+/** What `version` reports: the running Django and the defaults it applies. */
+export interface DjangoVersionInfo {
+  /** django.get_version(), e.g. "6.1.1". */
+  version: string;
+  /** "6.1" */
+  line: string;
+  python: string;
+  /** The PASSWORD_HASHERS in effect, as algorithm names, preferred first. */
+  password_hashers: string[];
+  /** django.conf.global_settings.PASSWORD_HASHERS as algorithm names. */
+  default_password_hashers: string[];
+  pbkdf2_iterations: number;
+  pbkdf2_sha1_iterations: number;
+  /** null before Django 4.0 (no ScryptPasswordHasher). */
+  scrypt: { n: number; r: number; p: number } | null;
+  /** hash_len: argon2.DEFAULT_HASH_LENGTH of the installed argon2-cffi. */
+  argon2: { t: number; m: number; p: number; hash_len: number; argon2_cffi: string | null } | null;
+  bcrypt_rounds: number;
+  bcrypt: string | null;
+  features: { secret_key_fallbacks: boolean; default_hashing_algorithm: boolean; pickle_serializer: boolean; csrf_cookie_masked_by_default: boolean };
+}
+
+export interface PasswordCheck {
+  /** django.contrib.auth.hashers.check_password(password, stored) (no setter: nothing rewritten). */
+  ok: boolean;
+  algorithm: string | null;
+  /** Whether Django's own login would rewrite this hash (other preferred hasher or work factors). */
+  must_update: boolean;
+  password_hash: string;
+}
+
+/** One bridge_cli command for DjangoProject.batch(), with how its answer is read. */
+export interface DjangoCall<T> {
+  command: string;
+  args: Record<string, unknown>;
+  parse: (raw: unknown) => T;
+}
+
+type BatchResults<C extends readonly DjangoCall<unknown>[]> = { -readonly [K in keyof C]: C[K] extends DjangoCall<infer T> ? T : never };
+
+function call<T>(command: string, args: Record<string, unknown> = {}, parse: (raw: unknown) => T = (raw) => raw as T): DjangoCall<T> {
+  return { command, args, parse };
+}
+
+function createUserArgs(options: CreateUserOptions): Record<string, unknown> {
+  return {
+    username: options.username,
+    password: options.password ?? null,
+    email: options.email ?? '',
+    first_name: options.firstName ?? '',
+    last_name: options.lastName ?? '',
+    is_staff: options.isStaff ?? false,
+    is_superuser: options.isSuperuser ?? false,
+    is_active: options.isActive ?? true,
+    groups: options.groups ?? [],
+    permissions: options.permissions ?? [],
+    ...(options.hasher === undefined ? {} : { hasher: options.hasher }),
+    ...(options.iterations === undefined ? {} : { iterations: options.iterations }),
+  };
+}
+
+/**
+ * Commands to run together through DjangoProject.batch(): one Python process and one Django
+ * start-up for all of them, answers in order, typed as the methods of the same name return them.
+ */
+export const djangoCalls = {
+  migrate: () => call<{ created_database: boolean; output: string }>('migrate'),
+  version: () => call<DjangoVersionInfo>('version'),
+  createUser: (options: CreateUserOptions) => call('create_user', createUserArgs(options), (raw) => {
+    const r = raw as { id: number; password_hash: string };
+    return { id: r.id, passwordHash: r.password_hash };
+  }),
+  createGroup: (name: string, permissions: string[] = []) => call<{ id: number; name: string }>('create_group', { name, permissions }),
+  setPassword: (username: string, password: string | null) => call('set_password', { username, password }, (raw) => {
+    const r = raw as { id: number; password_hash: string };
+    return { id: r.id, passwordHash: r.password_hash };
+  }),
+  checkPassword: (username: string, password: string) => call<PasswordCheck>('check_password', { username, password }),
+  permissions: (username: string) => call<string[]>('permissions', { username }),
+  getUser: (username: string) => call<DjangoUserRow>('get_user', { username }),
+  login: (username: string, password: string, cookies: Cookies = {}) => call('login', { username, password, cookies }, (raw) => toResponse(raw as DjangoResponse<WhoAmI | { error: string }> & { set_cookie: string[] })),
+  whoami: (cookies: Cookies) => call<WhoAmI & { session_exists: boolean }>('whoami', { cookies }),
+  logout: (cookies: Cookies) => call('logout', { cookies }, (raw) => toResponse(raw as DjangoResponse<{ ok: boolean }> & { set_cookie: string[] })),
+  decodeSession: (sessionKey: string) => call<Record<string, unknown>>('decode_session', { session_key: sessionKey }),
+  /** GET /csrf/ (get_token): body.token is a masked token, cookies.csrftoken the cookie Django set. */
+  csrfToken: (cookies: Cookies = {}) => call('csrf_token', { cookies }, (raw) => toResponse(raw as DjangoResponse<{ token: string }> & { set_cookie: string[] })),
+  /**
+   * POST /csrf/post/ through Django's CsrfViewMiddleware, enforced: the token in X-CSRFToken
+   * (`token`) or the csrfmiddlewaretoken form field (`formToken`). 200 {ok, user} or 403 {reason}.
+   */
+  csrfPost: (cookies: Cookies, options: { token?: string; formToken?: string; headers?: Record<string, string> } = {}) =>
+    call('csrf_post', { cookies, token: options.token ?? null, form_token: options.formToken ?? null, headers: options.headers ?? {} }, (raw) =>
+      toResponse(raw as DjangoResponse<{ ok: true; user: WhoAmI } | { error: string; reason: string }> & { set_cookie: string[] }),
+    ),
+  dropDatabase: () => call<{ dropped: boolean }>('drop_database'),
+};
 
 export interface WhoAmI {
   authenticated: boolean;
@@ -177,6 +280,7 @@ export class DjangoProject {
       DJANGO_DB_PASSWORD: e.password,
       DJANGO_SECRET_KEY: e.secretKey,
       DJANGO_SECRET_KEY_FALLBACKS: e.secretKeyFallbacks?.join(','),
+      DJANGO_DEFAULT_HASHING_ALGORITHM: e.defaultHashingAlgorithm,
       DJANGO_USE_TZ: e.useTz === undefined ? undefined : String(e.useTz),
       DJANGO_TIME_ZONE: e.timeZone,
       DJANGO_SESSION_COOKIE_NAME: e.sessionCookieName,
@@ -232,6 +336,25 @@ export class DjangoProject {
     return answer.ok as T;
   }
 
+  /**
+   * Several commands in ONE Python process (Django starts once; each call costs 0.2-0.5 s of
+   * start-up alone): the answers in order. The first failing command fails the batch.
+   */
+  batch<const C extends readonly DjangoCall<unknown>[]>(calls: C): BatchResults<C> {
+    const raw = this.run<unknown[]>('batch', { commands: calls.map((c) => ({ ...c.args, command: c.command })) });
+    return calls.map((c, i) => c.parse(raw[i])) as BatchResults<C>;
+  }
+
+  /** The running Django's version and the password hasher defaults it applies. */
+  version(): DjangoVersionInfo {
+    return this.run('version');
+  }
+
+  /** Django's check_password against the user's stored hash; nothing is rewritten. */
+  checkPassword(username: string, password: string): PasswordCheck {
+    return this.run('check_password', { username, password });
+  }
+
   /** Creates the database if needed (MySQL/PostgreSQL) and runs `manage.py migrate --noinput`. */
   migrate(): { created_database: boolean; output: string } {
     return this.run('migrate');
@@ -245,18 +368,7 @@ export class DjangoProject {
   }
 
   createUser(options: CreateUserOptions): { id: number; passwordHash: string } {
-    const r = this.run<{ id: number; password_hash: string }>('create_user', {
-      username: options.username,
-      password: options.password ?? null,
-      email: options.email ?? '',
-      first_name: options.firstName ?? '',
-      last_name: options.lastName ?? '',
-      is_staff: options.isStaff ?? false,
-      is_superuser: options.isSuperuser ?? false,
-      is_active: options.isActive ?? true,
-      groups: options.groups ?? [],
-      permissions: options.permissions ?? [],
-    });
+    const r = this.run<{ id: number; password_hash: string }>('create_user', createUserArgs(options));
     return { id: r.id, passwordHash: r.password_hash };
   }
 

@@ -5,7 +5,10 @@ Reads ONE JSON request {"command": name, ...} on stdin and writes ONE JSON docum
 exit status 1. Settings come from the DJANGO_* environment variables (see bridge_site/settings.py).
 Anything Django prints while working goes to stderr so that stdout stays one JSON document.
 
-Run with /usr/bin/python3 (Debian's python3-django).
+Runs on every Django line the suite installs (test/django/django-line.ts: 3.2 with Debian's
+python3-django, 4.2/5.2 on PYTHONPATH, 6.1 in a trixie root's Python 3.13). Settings the running line
+lacks (bridge_site/settings.py BRIDGE_REFUSED) make every command except drop_database fail with a
+clear "NotSupportedByThisDjango" error instead of a crash somewhere inside Django.
 """
 import io
 import json
@@ -35,7 +38,9 @@ def _mysql_server():
     import MySQLdb
 
     _, db = _db_params()
-    return MySQLdb.connect(host=db['HOST'], port=int(db['PORT']), user=db['USER'], passwd=db['PASSWORD'], charset='utf8mb4')
+    # password=: mysqlclient and PyMySQL (6.1's stand-in, see settings.py) both take it; PyMySQL
+    # warns about passwd=.
+    return MySQLdb.connect(host=db['HOST'], port=int(db['PORT']), user=db['USER'], password=db['PASSWORD'], charset='utf8mb4')
 
 
 def _postgres_server():
@@ -149,6 +154,21 @@ def migrate(req):
     return {'created_database': created['created'], 'output': out.getvalue()}
 
 
+def _make_password(req):
+    """make_password with the preferred hasher, or req['hasher'] (an algorithm name) and, for
+    PBKDF2, req['iterations'] (a deliberately outdated hash)."""
+    from django.contrib.auth.hashers import get_hasher, make_password
+
+    if req.get('hasher') is None and req.get('iterations') is None:
+        return None
+    hasher = get_hasher(req.get('hasher') or 'default')
+    if req.get('iterations') is None:
+        return make_password(req['password'], hasher=hasher)
+    if not hasher.algorithm.startswith('pbkdf2_'):
+        raise ValueError('iterations apply to PBKDF2 hashers only, not %r' % hasher.algorithm)
+    return hasher.encode(req['password'], hasher.salt(), int(req['iterations']))
+
+
 def create_user(req):
     from django.contrib.auth import get_user_model
 
@@ -165,7 +185,11 @@ def create_user(req):
     if req.get('password') is None:
         user.set_unusable_password()
     else:
-        user.set_password(req['password'])
+        encoded = _make_password(req)
+        if encoded is None:
+            user.set_password(req['password'])
+        else:
+            user.password = encoded
     user.save()
     if req.get('groups'):
         user.groups.set([_group(name) for name in req['groups']])
@@ -187,6 +211,31 @@ def set_password(req):
         user.set_password(req['password'])
     user.save(update_fields=['password'])
     return {'id': user.pk, 'password_hash': user.password}
+
+
+def check_password(req):
+    """Django's check_password against the stored hash, without a setter (nothing is rewritten)."""
+    from django.contrib.auth.hashers import check_password as django_check_password, identify_hasher
+
+    user = _user(req['username'])
+    encoded = user.password
+    try:
+        hasher = identify_hasher(encoded)
+    except ValueError:
+        hasher = None
+    return {
+        'ok': django_check_password(req['password'], encoded),
+        'algorithm': hasher.algorithm if hasher else None,
+        # what Django's own login would do: rewrite the hash (another preferred hasher or work factor)
+        'must_update': bool(hasher) and (hasher.algorithm != _preferred_algorithm() or hasher.must_update(encoded)),
+        'password_hash': encoded,
+    }
+
+
+def _preferred_algorithm():
+    from django.contrib.auth.hashers import get_hasher
+
+    return get_hasher('default').algorithm
 
 
 def set_active(req):
@@ -265,6 +314,27 @@ def whoami(req):
     store = import_module(settings.SESSION_ENGINE).SessionStore
     result['session_exists'] = bool(key) and store().exists(key)
     return result
+
+
+def csrf_token(req):
+    """GET /csrf/ (get_token) with these cookies: the masked token and the cookie Django sets."""
+    client = _client(req.get('cookies'))
+    return _response(client.get('/csrf/'), client)
+
+
+def csrf_post(req):
+    """POST /csrf/post/ through CsrfViewMiddleware, enforced as for a real browser: the token goes in
+    the X-CSRFToken header (req['token']) or the csrfmiddlewaretoken form field (req['form_token']);
+    req['headers'] adds others, e.g. {"Origin": ...}. 200 with the user, or 403 with Django's reason."""
+    client = _client(req.get('cookies'))
+    client.handler.enforce_csrf_checks = True
+    extra = {}
+    for name, value in (req.get('headers') or {}).items():
+        extra['HTTP_' + name.upper().replace('-', '_')] = value
+    if req.get('token') is not None:
+        extra['HTTP_X_CSRFTOKEN'] = req['token']
+    data = {'csrfmiddlewaretoken': req['form_token']} if req.get('form_token') is not None else {}
+    return _response(client.post('/csrf/post/', data=data, **extra), client)
 
 
 def logout(req):
@@ -429,6 +499,90 @@ def sql(req):
         return {'rows': rows}
 
 
+def version(_req=None):
+    """The running Django and the defaults tests take their expectations from: the PASSWORD_HASHERS
+    in effect and Django's own default list (as algorithm names), and every hasher's work factors as
+    the installed Django and libraries apply them."""
+    import platform
+    from importlib import import_module
+
+    import django
+    from django.conf import global_settings, settings
+    from django.contrib.auth import hashers
+    from django.utils.module_loading import import_string
+
+    def algorithms(paths):
+        return [import_string(path).algorithm for path in paths]
+
+    scrypt = getattr(hashers, 'ScryptPasswordHasher', None)  # Django 4.0+
+    try:
+        import argon2
+    except ImportError:
+        argon2 = None
+    try:
+        import bcrypt
+    except ImportError:
+        bcrypt = None
+    return {
+        'version': django.get_version(),
+        'line': '%d.%d' % django.VERSION[:2],
+        'python': platform.python_version(),
+        'password_hashers': algorithms(settings.PASSWORD_HASHERS),
+        'default_password_hashers': algorithms(global_settings.PASSWORD_HASHERS),
+        'pbkdf2_iterations': hashers.PBKDF2PasswordHasher.iterations,
+        'pbkdf2_sha1_iterations': hashers.PBKDF2SHA1PasswordHasher.iterations,
+        'scrypt': None if scrypt is None else {'n': scrypt.work_factor, 'r': scrypt.block_size, 'p': scrypt.parallelism},
+        # hash_len: Django passes argon2.DEFAULT_HASH_LENGTH of the installed argon2-cffi (21.1: 16).
+        'argon2': None if argon2 is None else {
+            't': hashers.Argon2PasswordHasher.time_cost,
+            'm': hashers.Argon2PasswordHasher.memory_cost,
+            'p': hashers.Argon2PasswordHasher.parallelism,
+            'hash_len': hashers.Argon2PasswordHasher().params().hash_len,
+            'argon2_cffi': argon2.__version__ if hasattr(argon2, '__version__') else None,
+        },
+        'bcrypt_rounds': hashers.BCryptSHA256PasswordHasher.rounds,
+        'bcrypt': None if bcrypt is None else getattr(bcrypt, '__version__', None),
+        'features': {
+            'secret_key_fallbacks': django.VERSION >= (4, 1),
+            'default_hashing_algorithm': django.VERSION < (4, 0),
+            'pickle_serializer': hasattr(import_module('django.contrib.sessions.serializers'), 'PickleSerializer'),
+            'csrf_cookie_masked_by_default': django.VERSION < (4, 1),
+        },
+    }
+
+
+def batch(req):
+    """Several commands in one process (each answer in order); the first failure fails the batch,
+    naming the command's index."""
+    results = []
+    for index, sub in enumerate(req.get('commands') or []):
+        command = sub.get('command')
+        if command == 'batch':
+            raise ValueError('batches do not nest')
+        try:
+            results.append(_dispatch(command, sub))
+        except Exception as exc:
+            raise BatchFailed('batch command %d (%s) failed: %s: %s' % (index, command, type(exc).__name__, exc)) from exc
+    return results
+
+
+class BatchFailed(Exception):
+    pass
+
+
+class NotSupportedByThisDjango(Exception):
+    pass
+
+
+def _refuse_missing_features(command):
+    from bridge_site import settings as s
+
+    if s.BRIDGE_REFUSED and command != 'drop_database':
+        import django
+
+        raise NotSupportedByThisDjango('Django %s cannot run this configuration: %s' % (django.get_version(), '; '.join(s.BRIDGE_REFUSED)))
+
+
 NO_DJANGO = {'drop_database': drop_database, 'create_database': create_database, 'migrate': migrate}
 WITH_DJANGO = {
     'create_user': create_user,
@@ -447,7 +601,21 @@ WITH_DJANGO = {
     'schema_bundle': schema_bundle,
     'columns': columns,
     'sql': sql,
+    'check_password': check_password,
+    'csrf_token': csrf_token,
+    'csrf_post': csrf_post,
+    'version': version,
 }
+
+
+def _dispatch(command, req):
+    _refuse_missing_features(command)
+    if command in NO_DJANGO:
+        return NO_DJANGO[command](req)
+    if command in WITH_DJANGO:
+        _setup()
+        return WITH_DJANGO[command](req)
+    raise ValueError('unknown command %r; known: %s' % (command, ', '.join(sorted({**NO_DJANGO, **WITH_DJANGO, 'batch': batch}))))
 
 
 def main():
@@ -456,13 +624,7 @@ def main():
     try:
         req = json.loads(sys.stdin.read() or '{}')
         command = req.get('command')
-        if command in NO_DJANGO:
-            result = NO_DJANGO[command](req)
-        elif command in WITH_DJANGO:
-            _setup()
-            result = WITH_DJANGO[command](req)
-        else:
-            raise ValueError('unknown command %r; known: %s' % (command, ', '.join(sorted({**NO_DJANGO, **WITH_DJANGO}))))
+        result = batch(req) if command == 'batch' else _dispatch(command, req)
         real_stdout.write(json.dumps({'ok': result}, default=str))
         real_stdout.flush()
         return 0

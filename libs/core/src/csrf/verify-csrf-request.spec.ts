@@ -50,3 +50,22 @@ describe('verifyCsrfRequest (process_view, 4.1+ wording)', () => {
     expect(reason(verifyCsrfRequest({ ...req, useSessions: true, storedToken: '!'.repeat(64), headerToken: secret }))).toBe("CSRF token from the 'X-Csrftoken' HTTP header incorrect.");
   });
 });
+
+describe('verifyCsrfRequest with legacyTokenReason (Django 3.2 wording)', () => {
+  const secret = getNewCsrfSecret();
+  const req = { method: 'POST', storedToken: secret, isSecure: false, host: 'example.com', legacyTokenReason: true };
+  const reason = (r: { ok: boolean; reason?: string }) => (r.ok ? 'ok' : r.reason);
+
+  it.each([
+    ['right token', { headerToken: getCsrfToken(secret) }, 'ok'],
+    ['no cookie keeps its own reason', { storedToken: null, headerToken: secret }, 'CSRF cookie not set.'],
+    ['malformed cookie', { storedToken: 'abc', headerToken: secret }, 'CSRF token missing or incorrect.'],
+    ['no token', {}, 'CSRF token missing or incorrect.'],
+    ['malformed header', { headerToken: 'abc' }, 'CSRF token missing or incorrect.'],
+    ['wrong header token', { headerToken: getNewCsrfSecret() }, 'CSRF token missing or incorrect.'],
+    ['wrong form field', { formToken: getCsrfToken(getNewCsrfSecret()) }, 'CSRF token missing or incorrect.'],
+    ['Referer reasons are unchanged', { isSecure: true, headerToken: secret }, 'Referer checking failed - no Referer.'],
+  ])('%s', (_name, extra, expected) => {
+    expect(reason(verifyCsrfRequest({ ...req, ...extra }))).toBe(expected);
+  });
+});

@@ -5,7 +5,7 @@ import { CSRF_DEFAULTS, CSRF_SAFE_METHODS, CSRF_TOKEN_LENGTH } from './csrf-cons
 import { csrfHeaderDisplayName } from './csrf-header-name.js';
 import { unmaskCipherToken } from './csrf-mask.js';
 import { checkCsrfOrigin } from './csrf-origin.js';
-import { REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE } from './csrf-reasons.js';
+import { REASON_BAD_TOKEN, REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE } from './csrf-reasons.js';
 import { checkCsrfReferer, type CsrfRefererOptions } from './csrf-referer.js';
 import { checkCsrfTokenFormat } from './csrf-token-format.js';
 
@@ -25,12 +25,19 @@ export interface CsrfRequest extends CsrfRefererOptions {
   headerName?: string;
   /** The Origin header, if sent. */
   origin?: string | null;
+  /**
+   * Word token refusals as Django 3.2 does: one "CSRF token missing or incorrect." for a bad
+   * cookie, a missing token, a malformed one and a wrong one (4.0 split it into precise reasons).
+   * Only the wording changes; what is refused is the same.
+   */
+  legacyTokenReason?: boolean;
 }
 
 /**
  * `CsrfViewMiddleware.process_view` as 4.1+ runs it, returning Django's reason on failure: safe
  * methods pass; then the Origin header if present, else (HTTPS only) the Referer; then the token.
- * Accepts every cookie and token form Django 3.2 to 6.0 write; reasons are worded as in 4.0+.
+ * Accepts every cookie and token form Django 3.2 to 6.1 write; reasons are worded as in 4.0+, or
+ * as in 3.2 with `legacyTokenReason`.
  */
 export function verifyCsrfRequest(req: CsrfRequest): CsrfCheckResult {
   const method = req.method.toUpperCase();
@@ -39,7 +46,10 @@ export function verifyCsrfRequest(req: CsrfRequest): CsrfCheckResult {
     ? checkCsrfOrigin({ origin: req.origin, isSecure: req.isSecure, host: req.host, trustedOrigins: req.trustedOrigins })
     : checkCsrfReferer(req);
   if (!source.ok) return source;
-  return checkTokens(req, method);
+  const result = checkTokens(req, method);
+  // 3.2 names only a missing cookie apart; every other token failure shares one reason.
+  if (!result.ok && req.legacyTokenReason && result.reason !== REASON_NO_CSRF_COOKIE) return csrfReject(REASON_BAD_TOKEN);
+  return result;
 }
 
 function checkTokens(req: CsrfRequest, method: string): CsrfCheckResult {

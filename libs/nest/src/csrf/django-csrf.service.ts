@@ -74,6 +74,8 @@ export class DjangoCsrfService {
       trustedOrigins: o.csrfTrustedOrigins,
       cookieDomain: o.csrfUseSessions ? o.sessionCookieDomain : o.csrfCookieDomain,
       serverPort: (requestHeader(req, 'host') ?? '').match(/:(\d+)$/)?.[1] ?? (isSecureRequest(req) ? '443' : '80'),
+      // 3.2 is the one known line before 4.0's precise reasons; its clients see its own wording.
+      legacyTokenReason: o.djangoVersion === '3.2',
     });
   }
 

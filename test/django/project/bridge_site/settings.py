@@ -6,16 +6,29 @@ session serializer or hasher list.
   DJANGO_DB_NAME              SQLite file path, or the database name
   DJANGO_DB_HOST/PORT/USER/PASSWORD
   DJANGO_SECRET_KEY
-  DJANGO_SECRET_KEY_FALLBACKS comma-separated (Django >= 4.1 only; 3.2 ignores it)
+  DJANGO_SECRET_KEY_FALLBACKS comma-separated (Django >= 4.1 only; refused on older lines)
   DJANGO_USE_TZ               true (default) | false
   DJANGO_TIME_ZONE            UTC (default)
   DJANGO_SESSION_COOKIE_NAME  sessionid (default)
   DJANGO_SESSION_SERIALIZER   json (default) | php (django-php-bridge db backend) | pickle
-  DJANGO_HASHERS              comma-separated PASSWORD_HASHERS (default: Django 3.2's list)
+  DJANGO_HASHERS              comma-separated PASSWORD_HASHERS (default: the running Django's own list,
+                              django.conf.global_settings.PASSWORD_HASHERS)
+  DJANGO_DEFAULT_HASHING_ALGORITHM  sha1 | sha256 (Django 3.1/3.2's transitional setting; refused on 4.0+)
+
+The same project runs on every Django line the suite installs (3.2, 4.2, 5.2, 6.1). What a line
+lacks is not silently dropped: it is listed in BRIDGE_REFUSED, and bridge_cli.py refuses to run a
+command with a clear error naming the setting and the Django version that removed it.
 """
 import os
 import sys
 from pathlib import Path
+
+import django
+from django.conf import global_settings
+
+DJANGO_VERSION = django.VERSION[:2]
+# Settings asked for by the environment that this Django line does not have (see bridge_cli.py).
+BRIDGE_REFUSED = []
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # contrib/django: the PHP bridge's session engine, tested as shipped.
@@ -46,6 +59,13 @@ def env_list(name):
 
 SECRET_KEY = env('DJANGO_SECRET_KEY', 'bridge-test-project-insecure-secret-key')
 SECRET_KEY_FALLBACKS = env_list('DJANGO_SECRET_KEY_FALLBACKS')
+if SECRET_KEY_FALLBACKS and DJANGO_VERSION < (4, 1):
+    BRIDGE_REFUSED.append('DJANGO_SECRET_KEY_FALLBACKS: SECRET_KEY_FALLBACKS exists from Django 4.1 on')
+if env('DJANGO_DEFAULT_HASHING_ALGORITHM') is not None:
+    if DJANGO_VERSION >= (4, 0):
+        BRIDGE_REFUSED.append('DJANGO_DEFAULT_HASHING_ALGORITHM: Django 4.0 removed the DEFAULT_HASHING_ALGORITHM setting')
+    else:
+        DEFAULT_HASHING_ALGORITHM = env('DJANGO_DEFAULT_HASHING_ALGORITHM')
 DEBUG = False
 ALLOWED_HOSTS = ['*']
 
@@ -64,6 +84,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = 'bridge_site.urls'
+CSRF_FAILURE_VIEW = 'bridge_site.views.csrf_failure'
 TEMPLATES = []
 WSGI_APPLICATION = None
 
@@ -76,6 +97,15 @@ if ENGINE == 'sqlite':
         }
     }
 elif ENGINE == 'mysql':
+    try:
+        import MySQLdb  # noqa: F401 - mysqlclient (python3-mysqldb) where the line accepts it
+    except ImportError:
+        # Django 6.1's root has no mysqlclient it accepts (trixie's 1.4.6 is refused: "mysqlclient
+        # 2.2.1 or newer is required"); PyMySQL stands in, announcing the version Django checks.
+        import pymysql
+
+        pymysql.version_info = (2, 2, 1, 'final', 0)
+        pymysql.install_as_MySQLdb()
     DATABASES = {
         'default': {
             'ENGINE': 'django.db.backends.mysql',
@@ -103,13 +133,20 @@ else:
 
 DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'
 
-# Django 3.2's default list unless DJANGO_HASHERS says otherwise.
-PASSWORD_HASHERS = env_list('DJANGO_HASHERS') or [
-    'django.contrib.auth.hashers.PBKDF2PasswordHasher',
-    'django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher',
-    'django.contrib.auth.hashers.Argon2PasswordHasher',
-    'django.contrib.auth.hashers.BCryptSHA256PasswordHasher',
-]
+# The running Django's own default list unless DJANGO_HASHERS says otherwise (3.2: pbkdf2_sha256,
+# pbkdf2_sha1, argon2, bcrypt_sha256; 4.0+ adds scrypt).
+PASSWORD_HASHERS = env_list('DJANGO_HASHERS') or list(global_settings.PASSWORD_HASHERS)
+_REMOVED_HASHERS = {
+    # crypt: deprecated in 4.1, removed in 5.0. sha1, unsalted_sha1, unsalted_md5: deprecated in
+    # 4.2, removed in 5.1. md5 (salted) remains.
+    'django.contrib.auth.hashers.CryptPasswordHasher': (5, 0),
+    'django.contrib.auth.hashers.SHA1PasswordHasher': (5, 1),
+    'django.contrib.auth.hashers.UnsaltedSHA1PasswordHasher': (5, 1),
+    'django.contrib.auth.hashers.UnsaltedMD5PasswordHasher': (5, 1),
+}
+for _hasher in PASSWORD_HASHERS:
+    if _hasher in _REMOVED_HASHERS and DJANGO_VERSION >= _REMOVED_HASHERS[_hasher]:
+        BRIDGE_REFUSED.append('DJANGO_HASHERS: Django %d.%d removed %s' % (_REMOVED_HASHERS[_hasher] + (_hasher,)))
 AUTH_PASSWORD_VALIDATORS = []
 
 SESSION_COOKIE_NAME = env('DJANGO_SESSION_COOKIE_NAME', 'sessionid')
@@ -119,9 +156,18 @@ if _SERIALIZER == 'json':
     SESSION_SERIALIZER = 'django.contrib.sessions.serializers.JSONSerializer'
 elif _SERIALIZER == 'php':
     # django-php-bridge's db backend, fixed for Python 3: session_data is php_serialize text, unsigned.
+    import importlib.util
+
+    if importlib.util.find_spec('phpserialize') is None:
+        # Debian 12's python3-phpserialize serves 3.2/4.2/5.2; Django 6.1's trixie root has none.
+        BRIDGE_REFUSED.append(
+            'DJANGO_SESSION_SERIALIZER=php: the phpserialize module is not installed for this Python (%s)' % sys.executable
+        )
     SESSION_ENGINE = 'django_bridge_php.session'
     SESSION_SERIALIZER = 'django.contrib.sessions.serializers.JSONSerializer'  # unused by that engine
 elif _SERIALIZER == 'pickle':
+    if DJANGO_VERSION >= (5, 0):
+        BRIDGE_REFUSED.append('DJANGO_SESSION_SERIALIZER=pickle: Django 5.0 removed PickleSerializer')
     SESSION_ENGINE = 'django.contrib.sessions.backends.db'
     SESSION_SERIALIZER = 'django.contrib.sessions.serializers.PickleSerializer'
 else:
@@ -130,7 +176,9 @@ else:
 LANGUAGE_CODE = 'en-us'
 TIME_ZONE = env('DJANGO_TIME_ZONE', 'UTC')
 USE_I18N = False
-USE_L10N = False
+if DJANGO_VERSION < (4, 0):
+    # Deprecated in 4.0 (a warning when set), removed in 5.0; nothing here formats numbers or dates.
+    USE_L10N = False
 USE_TZ = env_bool('DJANGO_USE_TZ', True)
 
 LOGGING = {

@@ -2,6 +2,7 @@ import json
 
 from django.contrib.auth import authenticate, login as auth_login, logout as auth_logout
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -52,3 +53,20 @@ def login(request):
 def logout(request):
     auth_logout(request)
     return JsonResponse({'ok': True})
+
+
+@require_GET
+def csrf_token(request):
+    """A masked token for the request's CSRF secret; CsrfViewMiddleware sets the cookie if new."""
+    return JsonResponse({'token': get_token(request)})
+
+
+@require_POST
+def csrf_post(request):
+    """Protected by CsrfViewMiddleware (not exempt): reached only with a token Django accepts."""
+    return JsonResponse({'ok': True, 'user': user_json(request.user)})
+
+
+def csrf_failure(request, reason=''):
+    """CSRF_FAILURE_VIEW: Django's reason as JSON instead of the HTML page."""
+    return JsonResponse({'error': 'CSRF verification failed', 'reason': reason}, status=403)
