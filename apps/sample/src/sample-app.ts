@@ -30,10 +30,10 @@ export async function createSampleApp(config: SampleConfig, options: SampleAppOp
   const databases = await openSampleDatabases(config);
   try {
     const hashers = new PasswordHashers({ djangoVersion: config.djangoVersion, hashers: config.passwords.hashers, ...config.passwords.workFactors });
-    const django = await ensureDjangoSchema(databases.django);
+    const django = await ensureDjangoSchema(databases.django, { djangoVersion: config.djangoVersion });
     if (django.created) await seedDjangoDemo(databases.django, hashers);
     // The app's database keeps its own copy of Django's auth tables for the /admin exception.
-    const local = await ensureDjangoSchema(databases.app);
+    const local = await ensureDjangoSchema(databases.app, { djangoVersion: config.djangoVersion });
     if (local.created) await seedLocalAdmin(databases.app, hashers);
     await databases.app.runMigrations({ transaction: 'each' });
     const module = AppModule.register(config, databases);

@@ -1,12 +1,7 @@
-import { dialectOf, toDatabaseDateTime, type DialectName } from '@django-bridge/nest';
+import type { DjangoVersion } from '@django-bridge/core';
+import { dialectOf, toDatabaseDateTime } from '@django-bridge/nest';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { DjangoSchemaDdl } from './schema/django-schema-bundle.js';
-import { DJANGO_MYSQL_DDL } from './schema/django-mysql.schema.js';
-import { DJANGO_POSTGRES_DDL } from './schema/django-postgres.schema.js';
-import { DJANGO_SCHEMA_ROWS } from './schema/django-rows.schema.js';
-import { DJANGO_SQLITE_DDL } from './schema/django-sqlite.schema.js';
-
-const DDL: Record<DialectName, DjangoSchemaDdl> = { sqlite: DJANGO_SQLITE_DDL, mysql: DJANGO_MYSQL_DDL, postgres: DJANGO_POSTGRES_DDL };
+import { DJANGO_LINE_SCHEMAS } from './schema/django-line-schemas.js';
 
 /** The tables Django's contenttypes, auth and sessions apps own (plus the migration recorder's). */
 export const DJANGO_TABLES = ['django_migrations', 'django_content_type', 'auth_permission', 'auth_group', 'auth_group_permissions', 'auth_user', 'auth_user_groups', 'auth_user_user_permissions', 'django_session'];
@@ -18,15 +13,14 @@ async function existingTables(runner: QueryRunner): Promise<Set<string>> {
 }
 
 /**
- * Gives an empty database Django's schema for contenttypes, auth and sessions, exactly as Django
- * 3.2's `migrate` would (same DDL, migration rows, content types and permissions), so a real Django
- * later finds its migrations applied. A database that has the tables is left alone; one with only
- * some of them is refused, since guessing which migrations ran could corrupt it.
+ * Gives an empty database Django's schema for contenttypes, auth and sessions, exactly as the
+ * given line's `migrate` would (same DDL, migration rows, content types and permissions), so that
+ * Django later finds its migrations applied. A database that has the tables is left alone; one with
+ * only some of them is refused, since guessing which migrations ran could corrupt it; so is an
+ * empty one for a line whose schema the sample does not bundle.
  */
-export async function ensureDjangoSchema(dataSource: DataSource, options: { now?: Date } = {}): Promise<{ created: boolean }> {
+export async function ensureDjangoSchema(dataSource: DataSource, options: { djangoVersion: DjangoVersion; now?: Date }): Promise<{ created: boolean }> {
   const dialect = dialectOf(dataSource);
-  const ddl = DDL[dialect];
-  const rows = DJANGO_SCHEMA_ROWS;
   const runner = dataSource.createQueryRunner();
   try {
     const present = await existingTables(runner);
@@ -35,6 +29,12 @@ export async function ensureDjangoSchema(dataSource: DataSource, options: { now?
       const missing = DJANGO_TABLES.filter((t) => !present.has(t));
       throw new Error(`the database holds a partial Django schema (missing ${missing.join(', ')}); run Django's "manage.py migrate" on it`);
     }
+    const schema = DJANGO_LINE_SCHEMAS[options.djangoVersion];
+    if (!schema) {
+      const bundled = Object.keys(DJANGO_LINE_SCHEMAS).join(', ');
+      throw new Error(`the database has no Django schema, and the sample bundles one only for Django ${bundled}; run Django ${options.djangoVersion}'s "manage.py migrate" on it first`);
+    }
+    const { ddl: { [dialect]: ddl }, rows } = schema;
     const p = (n: number) => (dialect === 'postgres' ? `$${n}` : '?');
     const applied = toDatabaseDateTime(dialect, options.now ?? new Date(), { useTz: true, timeZone: 'UTC' });
     // MySQL commits DDL implicitly; SQLite and PostgreSQL get it all or nothing.
