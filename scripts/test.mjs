@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The test command (`npm test`): installs what the tests need from Debian when it is missing,
- * type-checks, then runs Jest in native ESM mode and prints a closing "N passed, N failed" line.
+ * installs every Django line, type-checks, then runs Jest in native ESM mode (the full suite on
+ * DJANGO_LINE, test/interop on every line) and prints a closing "N passed, N failed" line.
  * Extra arguments go to Jest (e.g. `npm test -- test/interop`).
  */
 import { spawnSync } from 'node:child_process';
@@ -107,8 +108,10 @@ if (run('npm', ['run', 'build', '--silent']) !== 0) {
 
 mkdirSync('.tmp', { recursive: true });
 const report = '.tmp/jest-report.json';
+// The full suite on the primary line (DJANGO_LINE, default 5.2), and test/interop on every other
+// line too (DJANGO_INTEROP_LINES, e.g. "" for the primary line only); see jest.config.js.
 const status = run(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {
-  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  env: { ...process.env, DJANGO_INTEROP_LINES: process.env.DJANGO_INTEROP_LINES ?? 'all', NODE_NO_WARNINGS: '1' },
 });
 let summary;
 try {
