@@ -1,7 +1,7 @@
-"""Password hasher ground truth from Django 3.2 (hashers listed in oracle.py's PASSWORD_HASHERS).
+"""Password hasher ground truth from the running Django (the hashers oracle.py enabled).
 
-Formats that only newer Django writes (scrypt, later PBKDF2 counts) are built here with hashlib in
-exactly the layout Django 4.0+ uses, since 3.2 has no such hasher.
+Where the line has no ScryptPasswordHasher (3.2), scrypt hashes are built with hashlib in the layout
+4.0+ writes; where Python has no crypt module (3.13+), crypt(3) is called through ctypes.
 """
 import base64
 import hashlib
@@ -9,13 +9,13 @@ import warnings
 
 from django.contrib.auth import hashers
 
-warnings.simplefilter('ignore', DeprecationWarning)  # the crypt module, in Python 3.11+
+warnings.simplefilter('ignore', DeprecationWarning)  # the crypt module (Python 3.11+), hashers 4.2 deprecates
 
 
 def _salt(req):
     salt = req.get('salt')
-    # 3.2's bcrypt hashers hand the salt to bcrypt.hashpw, which wants bytes.
-    if salt and req['hasher'] in ('bcrypt', 'bcrypt_sha256'):
+    # Django's bcrypt hashers hand the salt to bcrypt.hashpw, which wants bytes.
+    if salt and req.get('hasher') in ('bcrypt', 'bcrypt_sha256'):
         return salt.encode('ascii')
     return salt
 
@@ -51,21 +51,38 @@ def safe_summary(req):
 
 
 def crypt(req):
-    import crypt as crypt_module
+    try:
+        import crypt as crypt_module
+    except ImportError:  # removed in Python 3.13; it wrapped libcrypt's crypt()
+        import ctypes
+        libcrypt = ctypes.CDLL('libcrypt.so.1')
+        libcrypt.crypt.restype = ctypes.c_char_p
+        libcrypt.crypt.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+        result = libcrypt.crypt(req['password'].encode('utf-8'), req['salt'].encode('utf-8'))
+        return None if result is None else result.decode('ascii')
     return crypt_module.crypt(req['password'], req['salt'])
 
 
-def scrypt_encode(req):
-    """Django 4.0+'s ScryptPasswordHasher.encode: maxmem=0 (OpenSSL's 32 MiB default), dklen 64."""
-    password, salt, n, r, p = req['password'], req['salt'], req['n'], req['r'], req['p']
+def _hashlib_scrypt(password, salt, n, r, p):
+    """The 4.0+ scrypt layout: maxmem=0 (OpenSSL's 32 MiB default), dklen 64."""
     digest = hashlib.scrypt(password.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=0, dklen=64)
     return 'scrypt$%d$%s$%d$%d$%s' % (n, salt, r, p, base64.b64encode(digest).decode('ascii').strip())
 
 
+def scrypt_encode(req):
+    """Django's ScryptPasswordHasher.encode where the line has it (4.0+), else hashlib."""
+    args = (req['password'], req['salt'], req['n'], req['r'], req['p'])
+    if hasattr(hashers, 'ScryptPasswordHasher'):
+        return hashers.ScryptPasswordHasher().encode(*args)
+    return _hashlib_scrypt(*args)
+
+
 def scrypt_verify(req):
-    """Django 4.0+'s ScryptPasswordHasher.verify, rebuilt: re-encode with the stored N, salt, r, p."""
-    algorithm, n, salt, r, p, _ = req['encoded'].split('$', 6)
-    again = scrypt_encode({'password': req['password'], 'salt': salt, 'n': int(n), 'r': int(r), 'p': int(p)})
+    """Django's ScryptPasswordHasher.verify (4.0+), else re-encoding with the stored N, salt, r, p."""
+    if hasattr(hashers, 'ScryptPasswordHasher'):
+        return hashers.ScryptPasswordHasher().verify(req['password'], req['encoded'])
+    _, n, salt, r, p, _ = req['encoded'].split('$', 6)
+    again = _hashlib_scrypt(req['password'], salt, int(n), int(r), int(p))
     return hashers.constant_time_compare(again, req['encoded'])
 
 

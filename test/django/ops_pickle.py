@@ -1,4 +1,4 @@
-"""Pickle ground truth: CPython's pickle and Django 3.2's PickleSerializer.
+"""Pickle ground truth: CPython's pickle and Django's PickleSerializer.
 
 Values cross from TS in a tagged form (see pickle.interop.spec.ts): {"$int": "..."}, {"$float": "..."},
 {"$tuple": [...]}, {"$dict": [[k, v], ...]}, {"$date": [y, m, d]},
@@ -6,15 +6,35 @@ Values cross from TS in a tagged form (see pickle.interop.spec.ts): {"$int": "..
 {"zoneinfo": zone} | {"pytz_static": zone}, "fold": 0|1}; bytes as {"$b64"} (the oracle decodes them).
 `describe` says what each value is, as the TS reader must return it: aware datetimes as the
 exact instant in milliseconds (floored), numbers as IEEE bytes, ints beyond 2^53 as text.
+pytz values need pytz, which the Python of a line may lack (the spec asks django_info first).
 """
 import datetime
 import pickle
 import struct
-
-import pytz
 import zoneinfo
-from django.contrib.sessions.serializers import PickleSerializer
+
+from django.contrib.sessions import serializers
 from django.utils import timezone
+
+try:
+    import pytz
+except ImportError:
+    pytz = None
+
+if hasattr(serializers, 'PickleSerializer'):
+    PickleSerializer = serializers.PickleSerializer
+    PICKLE_SERIALIZER_PATH = 'django.contrib.sessions.serializers.PickleSerializer'
+else:
+    class PickleSerializer:
+        """Django 4.2's PickleSerializer (removed in 5.0), for sites that keep it: the highest protocol."""
+
+        def dumps(self, obj):
+            return pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+
+        def loads(self, data):
+            return pickle.loads(data)
+
+    PICKLE_SERIALIZER_PATH = 'ops_pickle.PickleSerializer'
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 MAX_SAFE = 2 ** 53 - 1
@@ -91,12 +111,12 @@ def pickle_protocols(req):
 
 
 def pickle_django_session(req):
-    """Django 3.2's PickleSerializer, raw and as the signed db/cache session text (SessionStore.encode)."""
+    """PickleSerializer, raw and as the signed db/cache session text (SessionStore.encode)."""
     from django.contrib.sessions.backends.db import SessionStore
     from django.test.utils import override_settings
     session = build(req['value'])
-    session['_session_expiry'] = timezone.now()  # pytz.utc-aware under Django 3.2 with USE_TZ
-    with override_settings(SESSION_SERIALIZER='django.contrib.sessions.serializers.PickleSerializer'):
+    session['_session_expiry'] = timezone.now()  # pytz.utc-aware on 3.2, datetime.timezone.utc on 4.0+
+    with override_settings(SESSION_SERIALIZER=PICKLE_SERIALIZER_PATH):
         encoded = SessionStore().encode(session)
     return {'raw': PickleSerializer().dumps(session), 'encoded': encoded, 'expected': describe(session), 'tz_class': type(session['_session_expiry'].tzinfo).__module__}
 
@@ -144,13 +164,15 @@ def pickle_malicious(req):
         'datetime.time': pickle.dumps(datetime.time(1, 2), protocol=4),
         'bare timedelta': pickle.dumps(datetime.timedelta(1), protocol=4),
         'bare timezone': pickle.dumps(datetime.timezone.utc, protocol=4),
-        'bare pytz zone': pickle.dumps(pytz.timezone('Europe/Paris'), protocol=4),
         'OrderedDict': pickle.dumps(collections.OrderedDict(a=1), protocol=4),
         'defaultdict': pickle.dumps(collections.defaultdict(int), protocol=4),
         'Decimal': pickle.dumps(decimal.Decimal('1.5'), protocol=4),
         'complex': pickle.dumps(1j, protocol=4),
         'datetime subclass state in a dict': pickle.dumps({'d': datetime.datetime(2026, 1, 1), 'e': Plain()}, protocol=5),
+        'bare zoneinfo zone': pickle.dumps(zoneinfo.ZoneInfo('Europe/Paris'), protocol=4),
     })
+    if pytz is not None:
+        out['bare pytz zone'] = pickle.dumps(pytz.timezone('Europe/Paris'), protocol=4)
     return out
 
 

@@ -1,11 +1,11 @@
-"""Ground-truth oracle: runs Debian's real Django (python3-django) on requests from the TS tests.
+"""Ground-truth oracle: runs a real Django (any installed line) on requests from the TS tests.
 
 Reads one JSON document on stdin: a list of requests {"op": name, ...}. Writes a JSON list of
 results in the same order. Each result is {"ok": value} or {"error": "ExceptionClass: message"}.
 Bytes travel as {"$b64": "..."} so that non-UTF-8 data survives the trip.
 
 Ops live in ops_*.py modules beside this file; each exports OPS = {name: function(req)}.
-Run with /usr/bin/python3: the python3 first on PATH cannot see Debian's packages.
+Started by oracle.ts with the runner of test/django/django-line.ts (DJANGO_LINE picks the line).
 """
 import base64
 import importlib
@@ -18,24 +18,30 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import django
 from django.conf import settings
+from django.contrib.auth import hashers as hasher_module  # reads no setting at import time
+
+# Every built-in hasher, preferred first; a line enables those it still ships (sha1 and the
+# unsalted ones went in 5.0, crypt in 5.1, scrypt came in 4.0).
+HASHER_CLASSES = [
+    'PBKDF2PasswordHasher',
+    'PBKDF2SHA1PasswordHasher',
+    'Argon2PasswordHasher',
+    'BCryptSHA256PasswordHasher',
+    'BCryptPasswordHasher',
+    'ScryptPasswordHasher',
+    'SHA1PasswordHasher',
+    'MD5PasswordHasher',
+    'UnsaltedSHA1PasswordHasher',
+    'UnsaltedMD5PasswordHasher',
+    'CryptPasswordHasher',
+]
 
 settings.configure(
     SECRET_KEY='oracle-default-secret-key',
     INSTALLED_APPS=['django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.sessions'],
     DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}},
     USE_TZ=True,
-    PASSWORD_HASHERS=[
-        'django.contrib.auth.hashers.PBKDF2PasswordHasher',
-        'django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher',
-        'django.contrib.auth.hashers.Argon2PasswordHasher',
-        'django.contrib.auth.hashers.BCryptSHA256PasswordHasher',
-        'django.contrib.auth.hashers.BCryptPasswordHasher',
-        'django.contrib.auth.hashers.SHA1PasswordHasher',
-        'django.contrib.auth.hashers.MD5PasswordHasher',
-        'django.contrib.auth.hashers.UnsaltedSHA1PasswordHasher',
-        'django.contrib.auth.hashers.UnsaltedMD5PasswordHasher',
-        'django.contrib.auth.hashers.CryptPasswordHasher',
-    ],
+    PASSWORD_HASHERS=['django.contrib.auth.hashers.' + name for name in HASHER_CLASSES if hasattr(hasher_module, name)],
 )
 django.setup()
 
@@ -76,7 +82,9 @@ def main():
     for req in requests:
         try:
             results.append({'ok': to_wire(ops[req['op']](req))})
-        except Exception as exc:  # reported to the test, which decides what it expects
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # reported to the test; pyo3's PanicException (pyca/bcrypt 4+) is a BaseException
             results.append({'error': '%s: %s' % (type(exc).__name__, exc)})
     json.dump(results, sys.stdout)
 

@@ -1,13 +1,13 @@
 /**
- * Calls the real Django (Debian's python3-django) to make or check ground truth.
- * There is no skip: if Django is missing the tests fail and say how to install it.
+ * Calls a real Django to make or check ground truth: the line of DJANGO_LINE (see django-line.ts),
+ * or the one a caller names. There is no skip: a line that cannot run fails the tests loudly.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PYTHON = '/usr/bin/python3';
+import { pythonFor, type DjangoLine } from './django-line.js';
+
 const ORACLE = join(dirname(fileURLToPath(import.meta.url)), 'oracle.py');
 
 export type OracleRequest = { op: string; [key: string]: unknown };
@@ -32,28 +32,33 @@ function fromWire(value: unknown): unknown {
   return value;
 }
 
-/** Runs a batch of requests in one Python process; results come back in order. */
-export function djangoBatch(requests: OracleRequest[]): OracleResult[] {
-  if (!existsSync(PYTHON)) {
-    throw new Error(`${PYTHON} not found: install Debian's python3 and python3-django (see .ci/run)`);
-  }
-  const run = spawnSync(PYTHON, [ORACLE], { input: JSON.stringify(toWire(requests)), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/** Runs a batch of requests in one Python process of the line; results come back in order. */
+export function djangoBatch(requests: OracleRequest[], line?: DjangoLine): OracleResult[] {
+  const python = pythonFor(line);
+  // The runner decides which Django Python sees: never inherit another PYTHONPATH or PYTHONHOME.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PYTHONPATH' && k !== 'PYTHONHOME'));
+  const run = spawnSync(python.command[0], [...python.command.slice(1), ORACLE], {
+    input: JSON.stringify(toWire(requests)),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...inherited, ...python.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
+  });
   if (run.status !== 0) {
-    throw new Error(`Django oracle failed (exit ${run.status}): ${run.stderr || run.error}\nInstall: apt-get install -y python3-django python3-argon2 python3-bcrypt python3-phpserialize`);
+    throw new Error(`Django ${python.line} oracle failed (exit ${run.status}): ${run.stderr || run.error}\nRun: node scripts/django-lines.mjs ${python.line}`);
   }
   return fromWire(JSON.parse(run.stdout)) as OracleResult[];
 }
 
 /** One request; throws if Django raised. */
-export function django<T = unknown>(request: OracleRequest): T {
-  const [result] = djangoBatch([request]);
+export function django<T = unknown>(request: OracleRequest, line?: DjangoLine): T {
+  const [result] = djangoBatch([request], line);
   if (result.error !== undefined) throw new Error(`Django raised ${result.error}`);
   return result.ok as T;
 }
 
 /** Many requests of which every one must succeed. */
-export function djangoAll<T = unknown>(requests: OracleRequest[]): T[] {
-  return djangoBatch(requests).map((r, i) => {
+export function djangoAll<T = unknown>(requests: OracleRequest[], line?: DjangoLine): T[] {
+  return djangoBatch(requests, line).map((r, i) => {
     if (r.error !== undefined) throw new Error(`Django raised on request ${i} (${requests[i].op}): ${r.error}`);
     return r.ok as T;
   });

@@ -1,9 +1,8 @@
 /**
- * contrib/php held against Django 3.2 and the TypeScript core, run by real PHP 8.2: Django's
+ * contrib/php held against the running Django and the TypeScript core, run by real PHP 8.2: Django's
  * password hashes verified in PHP, the session auth hash, the session_data check that stands
- * between a row and PHP's unserialize(), and the session ids PHP generates.
+ * between a row and PHP's unserialize(), and the session ids PHP generates. Random inputs are seeded.
  */
-import { randomBytes, randomInt } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import {
   decodeSessionData,
@@ -15,19 +14,22 @@ import {
   PHP_SESSION_KEY_PATTERN,
   sessionAuthHash,
 } from '@django-bridge/core';
+import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
 import { phpOps } from '../php/php.js';
-import { randomEnvSecret, randomSession, randomText } from '../support/random.js';
+import { randomBytes, randomEnvSecret, randomInt, randomSession, randomText } from '../django/seeded-random.js';
 
-const ALL_32 = ['pbkdf2_sha256', 'pbkdf2_sha1', 'argon2', 'bcrypt_sha256', 'bcrypt', 'sha1', 'md5', 'unsalted_sha1', 'unsalted_md5', 'crypt'];
+const info = djangoInfo();
+/** The line's built-in hashers but scrypt, which PHP lacks (its hashes must fail closed, tested below). */
+const PHP_HASHERS = info.hashers.filter((h) => h !== 'scrypt');
 /** A wrong password that differs in the first byte (crypt reads 8 bytes, bcrypt 72). */
 const wrongOf = (password: string) => (password.startsWith('Q') ? 'R' : 'Q') + password;
 /** Django's bcrypt and crypt raise on NUL; PHP refuses those passwords (tested below). */
 const noNul = (password: string) => password.replaceAll('\0', '');
 
 describe('Django password hashes verified in PHP', () => {
-  it('every Django 3.2 hasher: the right password verifies, a wrong one does not', () => {
-    const cases = ALL_32.flatMap((hasher) => ['', 'correct horse', 'ünïcødé пароль 😀', randomText(40)].map((pw) => ({ hasher, password: noNul(pw) })));
+  it(`every Django ${info.version} hasher (${PHP_HASHERS.join(', ')}): the right password verifies, a wrong one does not`, () => {
+    const cases = PHP_HASHERS.flatMap((hasher) => ['', 'correct horse', 'ünïcødé пароль 😀', randomText(40)].map((pw) => ({ hasher, password: noNul(pw) })));
     const hashes = djangoAll<string>(cases.map((c) => ({ op: 'pw_make_password', password: c.password, hasher: c.hasher })));
     const results = phpOps<boolean>(cases.flatMap((c, i) => [
       { op: 'verify' as const, password: c.password, encoded: hashes[i] },
@@ -50,6 +52,11 @@ describe('Django password hashes verified in PHP', () => {
     // PHP has no scrypt here: such a hash never verifies (fail closed), whatever the password.
     const scrypt = await makePassword(password, { hashers: new PasswordHashers({ djangoVersion: '6.0', hashers: ['scrypt'] }), hasher: 'scrypt' });
     expect(phpOps([{ op: 'verify', password, encoded: scrypt }, { op: 'algorithm', encoded: scrypt }])).toEqual([false, 'scrypt']);
+    // The same for a scrypt hash the running Django made, where it has the hasher (4.0+).
+    if (info.hashers.includes('scrypt')) {
+      const [theirs] = djangoAll<string>([{ op: 'pw_make_password', password, hasher: 'scrypt' }]);
+      expect(phpOps([{ op: 'verify', password, encoded: theirs }])).toEqual([false]);
+    }
   });
 
   it('unusable, unknown and malformed hashes never verify; absurd work factors are refused', () => {
@@ -81,16 +88,22 @@ describe('Django password hashes verified in PHP', () => {
     expect(tooCostly.error).toMatch(/bcrypt_cost/);
   });
 
-  it('NUL in a password never verifies against bcrypt or crypt (Django raises there)', () => {
-    const hashes = djangoAll<string>([{ op: 'pw_make_password', password: 'abc', hasher: 'bcrypt' }, { op: 'pw_make_password', password: 'abc', hasher: 'crypt' }]);
-    expect(phpOps(hashes.map((encoded) => ({ op: 'verify' as const, password: 'abc\0def', encoded })))).toEqual([false, false]);
+  it('NUL in a password never verifies against bcrypt or crypt', () => {
+    // crypt only where the line still ships it (up to 5.0).
+    const hashers = ['bcrypt', ...(info.hashers.includes('crypt') ? ['crypt'] : [])];
+    const hashes = djangoAll<string>(hashers.map((hasher) => ({ op: 'pw_make_password', password: 'abc', hasher })));
+    expect(phpOps(hashes.map((encoded) => ({ op: 'verify' as const, password: 'abc\0def', encoded })))).toEqual(hashers.map(() => false));
   });
 });
 
 describe('session auth hash in PHP', () => {
-  it("equals Django's get_session_auth_hash (sha256, and 3.2's legacy sha1) for random keys and hashes", () => {
-    const cases = Array.from({ length: 12 }, (_, i) => ({ passwordHash: `pbkdf2_sha256$260000$${randomText(10)}$${randomBytes(32).toString('base64')}`, secretKey: randomEnvSecret(), algorithm: (i % 3 === 0 ? 'sha1' : 'sha256') as 'sha1' | 'sha256' }));
-    expect(phpOps(cases.map((c) => ({ op: 'auth_hash' as const, ...c })))).toEqual(cases.map((c) => sessionAuthHash(c.passwordHash, c.secretKey, c.algorithm)));
+  const withSha1 = info.features.default_hashing_algorithm;
+  it(`equals Django ${info.version}'s get_session_auth_hash (sha256${withSha1 ? ", and sha1 with DEFAULT_HASHING_ALGORITHM = 'sha1'" : ''}) for random keys and hashes`, () => {
+    // sha1 hashes exist on 3.1/3.2 only (DEFAULT_HASHING_ALGORITHM); 4.0+ always use sha256.
+    const cases = Array.from({ length: 12 }, (_, i) => ({ passwordHash: `pbkdf2_sha256$${info.pbkdf2_iterations}$${randomText(10)}$${randomBytes(32).toString('base64')}`, secretKey: randomEnvSecret(), algorithm: (withSha1 && i % 3 === 0 ? 'sha1' : 'sha256') as 'sha1' | 'sha256' }));
+    const theirs = djangoAll<string>(cases.map((c) => ({ op: 'session_auth_hash', key: c.secretKey, password_hash: c.passwordHash, ...(c.algorithm === 'sha1' ? { algorithm: 'sha1' } : {}) })));
+    expect(phpOps(cases.map((c) => ({ op: 'auth_hash' as const, ...c })))).toEqual(theirs);
+    expect(cases.map((c) => sessionAuthHash(c.passwordHash, c.secretKey, c.algorithm))).toEqual(theirs);
   });
 });
 

@@ -1,14 +1,17 @@
 /**
  * PHP serialize() against ground truth: Python's phpserialize 1.3 (what django-php-bridge runs, via
- * the Django oracle), Python's repr(bytes), and real PHP (php-cli must be installed: it is the only
- * authority on PHP's own float text and integer-key rules). Random data every run.
+ * the Django oracle, in the running line's Python), Python's repr(bytes), and real PHP (php-cli must
+ * be installed: it is the only authority on PHP's own float text and integer-key rules). Random data
+ * (seeded) every run.
  */
 import { describe, expect, it } from '@jest/globals';
 import { parsePythonBytesLiteral, phpSerialize, phpUnserialize } from '@django-bridge/core';
 import { spawnSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
-import { randomText } from '../support/random.js';
+import { randomBytes, randomInt, randomText } from '../django/seeded-random.js';
+
+const info = djangoInfo();
 
 /** A value as JS holds it, and the tagged form ops_php.py builds the same Python value from. */
 type Pair = { js: unknown; wire: unknown };
@@ -129,7 +132,7 @@ function php(code: string, input: string): string {
   return run.stdout;
 }
 
-describe('PHP serialize interop', () => {
+describe(`PHP serialize interop (phpserialize and repr(bytes) on Python ${info.python}, beside Django ${info.version})`, () => {
   const pairs = [...Array.from({ length: 60 }, () => randomPair()), ...Array.from({ length: 10 }, session)];
 
   it('reads what phpserialize.dumps writes (str as UTF-8, lists as arrays, bytes raw)', () => {

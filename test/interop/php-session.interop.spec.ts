@@ -1,9 +1,12 @@
-/** django-php-bridge rows that a Python 3 Django stored as str(bytes), read as sessions. */
+/** django-php-bridge rows that a Python 3 Django (the running line's Python) stored as str(bytes), read as sessions. */
 import { describe, expect, it } from '@jest/globals';
 import { decodeSessionData, encodeSessionData, phpSerialize } from '@django-bridge/core';
+import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
 
-describe('php session rows', () => {
+const info = djangoInfo();
+
+describe(`php session rows (Django ${info.version}, Python ${info.python})`, () => {
   it("decodes b'a:...' rows and plain php_serialize rows alike, and writes plain ones", () => {
     const session = { _auth_user_id: '1', note: "it's \"quoted\" \\ é\n" };
     const [repr] = djangoAll<string>([{ op: 'php_bridge_bytes_repr', data: phpSerialize(session) }]);

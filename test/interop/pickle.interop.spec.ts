@@ -1,28 +1,31 @@
 /**
- * The safe pickle reader against CPython's pickle (protocols 0-5) and Django 3.2's PickleSerializer,
- * through the Django oracle. Python describes each value as it reads its own pickle back; we must
- * return the same. Random data every run.
+ * The safe pickle reader against the running line's CPython pickle (every protocol) and Django's
+ * PickleSerializer, through the Django oracle. Python describes each value as it reads its own pickle
+ * back; we must return the same. Random data (seeded) every run. pytz values only where the line's
+ * Python has pytz; on 5.0+, which removed PickleSerializer, the oracle uses 4.2's (see ops_pickle.py).
  */
 import { describe, expect, it } from '@jest/globals';
 import { decodeSessionData, NaiveDateTime, PyDate, SerializationError, unpickle } from '@django-bridge/core';
-import { randomBytes, randomInt } from 'node:crypto';
+import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
-import { randomText } from '../support/random.js';
+import { pick, random, randomBytes, randomInt, randomText } from '../django/seeded-random.js';
+
+const info = djangoInfo();
 
 type Tz = null | 'utc' | 'pytz_utc' | { offset_us: number } | { pytz: string } | { zoneinfo: string } | { pytz_static: string };
 
 const ZONES = ['Europe/Paris', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham'];
-const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)];
-
 function randomTz(): Tz {
-  switch (randomInt(7)) {
-    case 0: return 'utc';
-    case 1: return 'pytz_utc';
-    case 2: return { offset_us: randomInt(2) ? randomInt(-1439, 1440) * 60_000_000 : randomInt(-86_399_999, 86_399_999) * 1000 + randomInt(1000) };
-    case 3: return { pytz: pick(ZONES) };
-    case 4: return { pytz_static: pick(['EST', 'MST', 'Etc/GMT+5']) };
-    default: return { zoneinfo: pick(ZONES) };
-  }
+  const kinds: (() => Tz)[] = [
+    () => 'utc',
+    () => ({ offset_us: randomInt(2) ? randomInt(-1439, 1440) * 60_000_000 : randomInt(-86_399_999, 86_399_999) * 1000 + randomInt(1000) }),
+    () => ({ zoneinfo: pick(ZONES) }),
+    () => ({ zoneinfo: pick(ZONES) }),
+    () => ({ zoneinfo: pick(ZONES) }),
+  ];
+  // pytz values exist only where the line's Python has pytz (Django 6.1's Python 3.13 root has none).
+  if (info.features.pytz) kinds.push(() => 'pytz_utc', () => ({ pytz: pick(ZONES) }), () => ({ pytz_static: pick(['EST', 'MST', 'Etc/GMT+5']) }));
+  return pick(kinds)();
 }
 
 function randomDateTime(): unknown {
@@ -48,7 +51,7 @@ function randomValue(depth = 0): unknown {
     case 5: return randomBytes(randomInt(2) ? randomInt(10) : randomInt(300));
     case 6: return randomDateTime();
     case 7: return { $date: [pick([1, 1999, 2024, 9999]), randomInt(1, 13), randomInt(1, 29)] };
-    case 8: return { $float: String(Math.random() * 10 ** randomInt(-10, 10)) };
+    case 8: return { $float: String(random() * 10 ** randomInt(-10, 10)) };
     case 9: return { $tuple: Array.from({ length: randomInt(5) }, () => randomValue(depth + 1)) };
     case 10: return Array.from({ length: randomInt(5) }, () => randomValue(depth + 1));
     case 11: return { $dict: Array.from({ length: randomInt(4) }, (_, i) => [randomInt(2) ? { $int: String(i * 7 - 3) } : `k${i}${randomText(4)}`, randomValue(depth + 1)]) };
@@ -90,12 +93,12 @@ function describeValue(value: unknown): unknown {
   return value;
 }
 
-describe('pickle interop (CPython 3 pickle.dumps, protocols 0-5)', () => {
+describe(`pickle interop (CPython ${info.python} pickle.dumps, protocols 0-${info.pickle_highest_protocol})`, () => {
   it('reads random session-like dicts exactly as Python reads them back', () => {
     const values = [...Array.from({ length: 40 }, randomSession), ...Array.from({ length: 20 }, () => randomSessionDict())];
     const results = djangoAll<{ pickles: Buffer[]; expected: unknown[] }>(values.map((value) => ({ op: 'pickle_protocols', value })));
     for (const [i, { pickles, expected }] of results.entries()) {
-      expect(pickles).toHaveLength(6);
+      expect(pickles).toHaveLength(info.pickle_highest_protocol + 1);
       for (const [protocol, bytes] of pickles.entries()) {
         expect([i, protocol, describeValue(unpickle(bytes))]).toEqual([i, protocol, expected[protocol]]);
       }
@@ -111,7 +114,7 @@ describe('pickle interop (CPython 3 pickle.dumps, protocols 0-5)', () => {
       ['Pacific/Chatham', [2026, 4, 5, 3, 15]], ['Pacific/Chatham', [2026, 9, 27, 3, 0]],
     ];
     const edges = transitions.flatMap(([zone, [y, mo, d, h, mi]]) =>
-      [0, 1].flatMap((fold) => [{ zoneinfo: zone }, { pytz: zone }].map((tz) => ({ when: { $dt: [y, mo, d, h, mi, 0, 123456], tz, fold } }))),
+      [0, 1].flatMap((fold) => [{ zoneinfo: zone }, ...(info.features.pytz ? [{ pytz: zone }] : [])].map((tz) => ({ when: { $dt: [y, mo, d, h, mi, 0, 123456], tz, fold } }))),
     );
     const values = [...edges, ...Array.from({ length: 200 }, () => ({ when: randomDateTime() }))];
     const results = djangoAll<{ pickles: Buffer[]; expected: unknown[] }>(values.map((value) => ({ op: 'pickle_protocols', value })));
@@ -123,13 +126,14 @@ describe('pickle interop (CPython 3 pickle.dumps, protocols 0-5)', () => {
   });
 });
 
-describe("Django 3.2's PickleSerializer", () => {
+describe(`Django ${info.version}'s PickleSerializer${info.features.pickle_serializer ? '' : " (4.2's, kept by the oracle: 5.0 removed it)"}`, () => {
   it('reads sessions with a timezone.now() _session_expiry, raw and through decodeSessionData', () => {
     const sessions = Array.from({ length: 10 }, randomSession);
     const results = djangoAll<{ raw: Buffer; encoded: string; expected: unknown; tz_class: string }>(sessions.map((value) => ({ op: 'pickle_django_session', value })));
     for (const { raw, encoded, expected, tz_class } of results) {
-      expect(tz_class).toBe('pytz'); // Django 3.2's timezone.utc is pytz.utc
-      expect(raw.subarray(0, 2)).toEqual(Buffer.from([0x80, 0x05])); // HIGHEST_PROTOCOL on Python 3.8+
+      // timezone.now() is pytz.utc-aware on 3.2 and datetime.timezone.utc-aware on 4.0+.
+      expect(tz_class).toBe(info.now_tz_module);
+      expect(raw.subarray(0, 2)).toEqual(Buffer.from([0x80, info.pickle_highest_protocol])); // PickleSerializer pickles with HIGHEST_PROTOCOL
       const value = unpickle(raw) as Record<string, unknown>;
       expect(value._session_expiry).toBeInstanceOf(Date);
       expect(describeValue(value)).toEqual(expected);

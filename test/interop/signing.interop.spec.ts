@@ -1,13 +1,17 @@
 /**
- * django.core.signing and session encoding held against Django 3.2 itself, both ways, with a
- * frozen clock, random secrets and random data on every run.
+ * django.core.signing and session encoding held against the running Django, both ways, with a
+ * frozen clock, random (seeded) secrets and data on every run. DEFAULT_HASHING_ALGORITHM = 'sha1'
+ * and the pre-3.1 session format exist on 3.1/3.2 only; SECRET_KEY_FALLBACKS on 4.1+.
  */
 import { describe, expect, it } from '@jest/globals';
 import { decodeSessionData, encodeSessionData, sessionAuthHash, signing, TimestampSigner, Signer, getCookieSigner, pythonJsonDumps } from '@django-bridge/core';
+import { djangoInfo } from '../django/django-info.js';
 import { djangoAll, djangoBatch } from '../django/oracle.js';
-import { randomDict, randomJsonValue, randomSecret, randomSession, randomText } from '../support/random.js';
+import { randomDict, randomInt, randomJsonValue, randomSecret, randomSession, randomText } from '../django/seeded-random.js';
 
-const NOW = 1_700_000_000 + Math.floor(Math.random() * 100_000_000);
+const info = djangoInfo();
+const { features } = info;
+const NOW = 1_700_000_000 + randomInt(100_000_000);
 const clock = () => NOW;
 
 describe('JSON serializer', () => {
@@ -19,7 +23,7 @@ describe('JSON serializer', () => {
   });
 });
 
-describe('signing.dumps / loads', () => {
+describe(`signing.dumps / loads (Django ${info.version})`, () => {
   const cases = Array.from({ length: 40 }, (_, i) => ({
     obj: i % 3 === 0 ? randomJsonValue() : randomDict(),
     key: randomSecret(),
@@ -73,16 +77,32 @@ describe('signing.dumps / loads', () => {
     expect(ours).toEqual(theirs);
   });
 
-  it('signs cookies like set_signed_cookie', () => {
+  it('signs cookies like set_signed_cookie, and Django reads ours', () => {
     const key = randomSecret();
     const value = randomText(20);
     const [theirs] = djangoAll<string>([{ op: 'cookie_sign', now: NOW, key, name: 'pref', salt: 'x', value }]);
     expect(getCookieSigner({ key, salt: 'prefx', clock }).sign(value)).toBe(theirs);
     expect(getCookieSigner({ key: 'rotated', fallbackKeys: [key], salt: 'prefx', clock }).unsign(theirs)).toBe(value);
+    const ours = getCookieSigner({ key, salt: 'prefx', clock }).sign(value);
+    expect(djangoBatch([
+      { op: 'cookie_unsign', now: NOW + 5, key, name: 'pref', salt: 'x', value: ours, max_age: 10 },
+      { op: 'cookie_unsign', now: NOW + 11, key, name: 'pref', salt: 'x', value: ours, max_age: 10 },
+    ]).map((r) => r.ok ?? r.error?.split(':')[0])).toEqual([value, 'SignatureExpired']);
+  });
+
+  // SECRET_KEY_FALLBACKS (4.1+): Django verifies with old keys too; before 4.1 an old key's signature is bad.
+  it(features.secret_key_fallbacks ? 'Django loads what we signed with a key now in SECRET_KEY_FALLBACKS' : 'Django 3.2 refuses what an old key signed (no SECRET_KEY_FALLBACKS yet)', () => {
+    const [oldKey, newKey] = [randomSecret(), randomSecret()];
+    const obj = randomDict();
+    const text = signing.dumps(obj, { key: oldKey, clock });
+    const [result] = djangoBatch([{ op: 'loads', now: NOW, text, key: newKey, ...(features.secret_key_fallbacks ? { fallbacks: ['other', oldKey] } : {}) }]);
+    if (features.secret_key_fallbacks) expect(result.ok).toEqual(JSON.parse(JSON.stringify(obj)));
+    else expect(result.error).toMatch(/^BadSignature/);
+    expect(signing.loads(text, { key: newKey, fallbackKeys: ['other', oldKey], clock })).toEqual(JSON.parse(JSON.stringify(obj)));
   });
 });
 
-describe('session data', () => {
+describe(`session data (Django ${info.version})`, () => {
   const sessions = Array.from({ length: 25 }, (_, i) => ({ session: i % 5 === 0 ? randomDict() : randomSession(), key: randomSecret() }));
 
   it('encodes byte-identically to SessionStore.encode (sha256, compressed or not)', () => {
@@ -92,15 +112,26 @@ describe('session data', () => {
     expect(theirs.some((t) => t.startsWith('.'))).toBe(true);
   });
 
-  it('encodes the pre-3.1 format like a DEFAULT_HASHING_ALGORITHM = "sha1" site', () => {
-    const theirs = djangoAll<string>(sessions.map((s) => ({ op: 'session_encode', key: s.key, session: s.session, algorithm: 'sha1' })));
-    const ours = sessions.map((s) => encodeSessionData(s.session, { secretKey: s.key, algorithm: 'sha1' }));
-    expect(ours).toEqual(theirs);
-    // 3.2 reads it back; so do we, but only when asked to accept legacy data.
-    for (const [i, s] of sessions.entries()) {
-      expect(decodeSessionData(theirs[i], { secretKey: s.key, acceptLegacy: true })).toEqual(s.session);
-      expect(() => decodeSessionData(theirs[i], { secretKey: s.key })).toThrow('Session data corrupted');
-    }
+  // DEFAULT_HASHING_ALGORITHM exists on 3.1/3.2 only: there, 'sha1' writes the pre-3.1 format.
+  if (features.default_hashing_algorithm) {
+    it('encodes the pre-3.1 format like a DEFAULT_HASHING_ALGORITHM = "sha1" site', () => {
+      const theirs = djangoAll<string>(sessions.map((s) => ({ op: 'session_encode', key: s.key, session: s.session, algorithm: 'sha1' })));
+      const ours = sessions.map((s) => encodeSessionData(s.session, { secretKey: s.key, algorithm: 'sha1' }));
+      expect(ours).toEqual(theirs);
+      // Django reads it back; so do we, but only when asked to accept legacy data.
+      for (const [i, s] of sessions.entries()) {
+        expect(decodeSessionData(theirs[i], { secretKey: s.key, acceptLegacy: true })).toEqual(s.session);
+        expect(() => decodeSessionData(theirs[i], { secretKey: s.key })).toThrow('Session data corrupted');
+      }
+    });
+  }
+
+  it(features.legacy_session_decode ? 'Django reads the pre-3.1 format we write for legacy sites' : 'Django refuses the pre-3.1 format (gone in 4.0), as we do unless asked to accept it', () => {
+    const legacy = sessions.map((s) => encodeSessionData(s.session, { secretKey: s.key, algorithm: 'sha1' }));
+    const decoded = djangoAll(sessions.map((s, i) => ({ op: 'session_decode', key: s.key, text: legacy[i] })));
+    // 3.1/3.2 fall back to the old format; 4.0+ log "Session data corrupted" and return {}.
+    expect(decoded).toEqual(sessions.map((s) => (features.legacy_session_decode ? s.session : {})));
+    for (const [i, s] of sessions.entries()) expect(() => decodeSessionData(legacy[i], { secretKey: s.key })).toThrow('Session data corrupted');
   });
 
   it('Django decodes what we encode, with the current key', () => {
@@ -118,11 +149,16 @@ describe('session data', () => {
     const newKey = randomSecret();
     expect(decodeSessionData(theirs, { secretKey: newKey, fallbackKeys: ['other', s.key] })).toEqual(s.session);
     expect(() => decodeSessionData(theirs, { secretKey: newKey })).toThrow('Session data corrupted');
+    // And Django reads ours after rotation where it has SECRET_KEY_FALLBACKS (4.1+); 3.2 can only drop the session.
+    const ours = encodeSessionData(s.session, { secretKey: s.key });
+    const [decoded] = djangoAll([{ op: 'session_decode', key: newKey, text: ours, ...(features.secret_key_fallbacks ? { fallbacks: [s.key] } : {}) }]);
+    expect(decoded).toEqual(features.secret_key_fallbacks ? s.session : {});
   });
 
-  it('computes _auth_user_hash as get_session_auth_hash does (sha256 and 3.2 sha1)', () => {
-    const reqs = Array.from({ length: 10 }, (_, i) => ({ op: 'session_auth_hash', key: randomSecret(), password_hash: `pbkdf2_sha256$260000$${randomText(22)}$${randomText(44)}`, algorithm: i % 2 ? 'sha1' : 'sha256' }));
+  it(`computes _auth_user_hash as get_session_auth_hash does (sha256${features.default_hashing_algorithm ? ", and sha1 with DEFAULT_HASHING_ALGORITHM = 'sha1'" : ''})`, () => {
+    // Only 3.1/3.2 can hash with sha1 (DEFAULT_HASHING_ALGORITHM); 4.0+ always use sha256.
+    const reqs = Array.from({ length: 10 }, (_, i) => ({ op: 'session_auth_hash', key: randomSecret(), password_hash: `pbkdf2_sha256$${info.pbkdf2_iterations}$${randomText(22)}$${randomText(44)}`, ...(features.default_hashing_algorithm && i % 2 ? { algorithm: 'sha1' } : {}) }));
     const theirs = djangoAll<string>(reqs);
-    expect(reqs.map((r) => sessionAuthHash(r.password_hash, r.key, r.algorithm as 'sha1' | 'sha256'))).toEqual(theirs);
+    expect(reqs.map((r) => sessionAuthHash(r.password_hash, r.key, ('algorithm' in r ? r.algorithm : 'sha256') as 'sha1' | 'sha256'))).toEqual(theirs);
   });
 });

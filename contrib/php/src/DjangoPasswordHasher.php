@@ -118,7 +118,8 @@ final class DjangoPasswordHasher
         if (preg_match('/^\$2[abxy]\$(\d\d)\$[.\/A-Za-z0-9]{53}$/D', $data, $m) !== 1) {
             return false;
         }
-        // pyca/bcrypt refuses NUL bytes, where C bcrypt would stop reading at the first one.
+        // PHP's bcrypt stops reading at the first NUL, so such a password would match the hash of
+        // its prefix; it is refused (pyca/bcrypt 4+ hashes every byte, 3.x raises).
         if (str_contains($password, "\0")) {
             return false;
         }

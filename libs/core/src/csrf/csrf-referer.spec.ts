@@ -60,6 +60,12 @@ describe('Referer (Django 4.0+ _check_referer)', () => {
     const result = checkCsrfReferer({ referer, isSecure: true, host: 'example.com', ...extra });
     expect(result.ok ? null : result.reason).toBe(reason);
   });
+  it('words the reason with urlsplit().geturl() when asked (Django 5.2+), keeping an empty ";" params part', () => {
+    for (const [referer, split, parsed] of [['HTTPS://evil.com/a;?#', 'https://evil.com/a;', 'https://evil.com/a'], ['https://evil.com/p;x/q;', 'https://evil.com/p;x/q;', 'https://evil.com/p;x/q'], ['https://evil.com/a;p?q#f', 'https://evil.com/a;p?q#f', 'https://evil.com/a;p?q#f']]) {
+      expect(checkCsrfReferer({ referer, isSecure: true, host: 'example.com', refererAsSplit: true })).toEqual({ ok: false, reason: BAD(split) });
+      expect(checkCsrfReferer({ referer, isSecure: true, host: 'example.com' })).toEqual({ ok: false, reason: BAD(parsed) });
+    }
+  });
   it('does not apply to plain HTTP', () => {
     expect(checkCsrfReferer({ referer: undefined, isSecure: false, host: 'example.com' })).toEqual({ ok: true });
     expect(checkCsrfReferer({ referer: 'https://evil.com/', isSecure: false, host: 'example.com' })).toEqual({ ok: true });

@@ -2,7 +2,7 @@ import { CSRF_OK, csrfReject, type CsrfCheckResult } from './csrf-check-result.j
 import { REASON_BAD_REFERER, REASON_INSECURE_REFERER, REASON_MALFORMED_REFERER, REASON_NO_REFERER } from './csrf-reasons.js';
 import { parseCsrfTrustedOrigins, type CsrfTrustedOrigins } from './csrf-trusted-origins.js';
 import { isSameDomain } from './is-same-domain.js';
-import { urlParse, urlUnparse } from './python-urlparse.js';
+import { urlParse, urlSplit, urlUnparse, urlUnsplit } from './python-urlparse.js';
 
 export interface CsrfRefererOptions {
   /** The Referer request header; undefined or null when absent. */
@@ -17,6 +17,12 @@ export interface CsrfRefererOptions {
   cookieDomain?: string | null;
   /** request.get_port() (SERVER_PORT, or X-Forwarded-Port with USE_X_FORWARDED_PORT). Read only with cookieDomain. */
   serverPort?: string | number;
+  /**
+   * Show the Referer in the "does not match" reason as `urlsplit(referer).geturl()`, as Django does
+   * since it moved from urlparse to urlsplit (ticket #35467; 5.2 and 6.1 do, 4.2 does not): an empty
+   * `;` params part stays ("https://x/a;"). Default: urlparse's form. Only the wording changes.
+   */
+  refererAsSplit?: boolean;
 }
 
 /**
@@ -24,7 +30,7 @@ export interface CsrfRefererOptions {
  * host is a trusted origin's host, else the cookie domain (with the port unless 80/443), else
  * exactly this Host. Guards against a man in the middle posting from http:// to https://.
  */
-export function checkCsrfReferer({ referer, isSecure, host, trustedOrigins, cookieDomain = null, serverPort = '443' }: CsrfRefererOptions): CsrfCheckResult {
+export function checkCsrfReferer({ referer, isSecure, host, trustedOrigins, cookieDomain = null, serverPort = '443', refererAsSplit = false }: CsrfRefererOptions): CsrfCheckResult {
   if (!isSecure) return CSRF_OK;
   const trusted = parseCsrfTrustedOrigins(trustedOrigins);
   if (referer === undefined || referer === null) return csrfReject(REASON_NO_REFERER);
@@ -37,7 +43,7 @@ export function checkCsrfReferer({ referer, isSecure, host, trustedOrigins, cook
   if (parsed.scheme === '' || parsed.netloc === '') return csrfReject(REASON_MALFORMED_REFERER);
   if (parsed.scheme !== 'https') return csrfReject(REASON_INSECURE_REFERER);
   if (trusted.refererHosts.some((h) => isSameDomain(parsed.netloc, h))) return CSRF_OK;
-  const bad = csrfReject(REASON_BAD_REFERER(urlUnparse(parsed)));
+  const bad = csrfReject(REASON_BAD_REFERER(refererAsSplit ? urlUnsplit(urlSplit(referer)) : urlUnparse(parsed)));
   let good: string;
   if (cookieDomain === null || cookieDomain === undefined) {
     if (host === null) return bad;

@@ -14,4 +14,4 @@ export { checkCsrfReferer, type CsrfRefererOptions } from './csrf-referer.js';
 export { csrfHeaderDisplayName } from './csrf-header-name.js';
 export { verifyCsrfRequest, type CsrfRequest } from './verify-csrf-request.js';
 export { isSameDomain } from './is-same-domain.js';
-export { urlParse, urlUnparse, UrlParseError, type ParsedUrl } from './python-urlparse.js';
+export { urlParse, urlUnparse, urlSplit, urlUnsplit, UrlParseError, type ParsedUrl, type SplitUrl } from './python-urlparse.js';

@@ -22,7 +22,11 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+\-.]*$/;
 const USES_PARAMS = new Set(['', 'ftp', 'hdl', 'prospero', 'http', 'imap', 'https', 'shttp', 'rtsp', 'rtspu', 'sip', 'sips', 'mms', 'sftp', 'tel']);
 const IPV_FUTURE = /^v[a-fA-F0-9]+\..+$/s;
 
-export function urlParse(input: string): ParsedUrl {
+/** `urllib.parse.urlsplit`'s result: urlparse's without `params` (they stay in the path). */
+export type SplitUrl = Omit<ParsedUrl, 'params'>;
+
+/** Python's `urllib.parse.urlsplit`: `urlParse` without splitting `;params` off the last path segment. */
+export function urlSplit(input: string): SplitUrl {
   // Leading C0 controls and spaces go; tab, CR and LF go everywhere (WHATWG-inspired cleaning).
   let url = input.replace(/^[\u0000-\u0020]+/, '').replace(/[\t\r\n]/g, '');
   let scheme = '';
@@ -46,6 +50,12 @@ export function urlParse(input: string): ParsedUrl {
   const question = url.indexOf('?');
   if (question >= 0) [url, query] = [url.slice(0, question), url.slice(question + 1)];
   checkNetlocNormalization(netloc);
+  return { scheme, netloc, path: url, query, fragment };
+}
+
+export function urlParse(input: string): ParsedUrl {
+  const { scheme, netloc, path, query, fragment } = urlSplit(input);
+  let url = path;
   let params = '';
   if (USES_PARAMS.has(scheme) && url.includes(';')) {
     // Params belong to the last path segment only.
@@ -68,6 +78,11 @@ export function urlUnparse(p: ParsedUrl): string {
   if (p.query) url += '?' + p.query;
   if (p.fragment) url += '#' + p.fragment;
   return url;
+}
+
+/** `SplitResult.geturl()` for a URL with a scheme and a netloc: like `urlUnparse`, with any `;` kept in the path. */
+export function urlUnsplit(p: SplitUrl): string {
+  return urlUnparse({ ...p, params: '' });
 }
 
 /** Brackets must wrap the whole host (after any userinfo) and hold IPv6 or an IPvFuture literal. */

@@ -34,9 +34,13 @@ describe('bcrypt hashers', () => {
     expect(await plain.verify('a'.repeat(73), await plain.encode('a'.repeat(72), salt))).toBe(true);
   });
 
-  it('plain bcrypt refuses NUL bytes (pyca/bcrypt raises; a C string would truncate)', async () => {
+  it('plain bcrypt hashes every byte, NUL included (pyca/bcrypt 4+, Django 6.1): no truncation at the NUL', async () => {
     const salt = '$2b$04$abcdefghijklmnopqrstuu';
-    await expect(plain.encode('a\0b', salt)).rejects.toThrow(InvalidPasswordHash);
+    // Made by Django 6.1.1 with python3-bcrypt 4.2: make_password('a\x00b', b'$2b$04$abcdefghijklmnopqrstuu', 'bcrypt').
+    const django61 = 'bcrypt$$2b$04$abcdefghijklmnopqrstuusjHI0zQHpOe3SFDK1IriYv6N79Gzr32';
+    expect(await plain.encode('a\0b', '$2b$04$abcdefghijklmnopqrstuu')).toBe(django61);
+    expect(await plain.verify('a\0b', django61)).toBe(true);
+    expect(await plain.verify('a', django61)).toBe(false);
     expect(await plain.verify('a\0b', await plain.encode('a', salt))).toBe(false);
     expect(await sha.verify('a\0b', await sha.encode('a\0b', salt))).toBe(true);
   });

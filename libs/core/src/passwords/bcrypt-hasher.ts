@@ -62,9 +62,10 @@ export class BCryptSHA256PasswordHasher implements PasswordHasher {
     if (this.digest) {
       secret = Buffer.from(createHash(this.digest).update(password, 'utf8').digest('hex'), 'ascii');
     } else {
+      // Every byte counts, NUL included, as in pyca/bcrypt 4+ (Django 6.1's bcrypt 4.2 hashes
+      // "a\0b" and refuses "a" for it; pyca/bcrypt 3.x raised instead). Node's bcrypt takes a
+      // Buffer's length, so it does not stop at the first NUL the way a C string would.
       secret = Buffer.from(password, 'utf8');
-      // Python's bcrypt refuses NUL; a C string would silently cut the password there.
-      if (secret.includes(0)) throw new InvalidPasswordHash('bcrypt cannot hash a password containing NUL bytes');
     }
     // Node's bcrypt does not take `$2y$` (same algorithm as `$2b$`); pyca/bcrypt keeps the caller's prefix.
     const computed = await bcrypt.hash(secret, `$${prefix === '2y' ? '2b' : prefix}$${salt.slice(4, 29)}`);
@@ -86,7 +87,6 @@ export class BCryptSHA256PasswordHasher implements PasswordHasher {
     if (!decoded || !isEncodablePassword(password)) return false;
     if (decoded.workFactor < MIN_COST || decoded.workFactor > MAX_COST) return false;
     enforceLimit(this.algorithm, 'cost', decoded.workFactor, this.limits.bcryptCost, 'bcryptCost');
-    if (!this.digest && password.includes('\0')) return false;
     return constantTimeCompare(encoded, await this.encode(password, encoded.slice(this.algorithm.length + 1)));
   }
 
@@ -104,7 +104,6 @@ export class BCryptSHA256PasswordHasher implements PasswordHasher {
   async hardenRuntime(password: string, encoded: string): Promise<void> {
     const decoded = tryDecode(() => this.decode(encoded));
     if (!decoded || !isEncodablePassword(password) || decoded.workFactor < MIN_COST) return;
-    if (!this.digest && password.includes('\0')) return;
     const salt = encoded.slice(this.algorithm.length + 1, this.algorithm.length + 30);
     for (let extra = 2 ** (this.rounds - decoded.workFactor) - 1; extra > 0; extra--) await this.encode(password, salt);
   }

@@ -1,4 +1,4 @@
-import { checkCsrfOrigin, CSRF_SESSION_KEY, csrfCookieValue, csrfSecretFromCookie, getNewCsrfSecret, maskCipherSecret, serializeCookie, verifyCsrfRequest, type CsrfCheckResult } from '@django-bridge/core';
+import { checkCsrfOrigin, CSRF_SESSION_KEY, DJANGO_VERSIONS, csrfCookieValue, csrfSecretFromCookie, getNewCsrfSecret, maskCipherSecret, serializeCookie, verifyCsrfRequest, type CsrfCheckResult } from '@django-bridge/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
@@ -74,8 +74,10 @@ export class DjangoCsrfService {
       trustedOrigins: o.csrfTrustedOrigins,
       cookieDomain: o.csrfUseSessions ? o.sessionCookieDomain : o.csrfCookieDomain,
       serverPort: (requestHeader(req, 'host') ?? '').match(/:(\d+)$/)?.[1] ?? (isSecureRequest(req) ? '443' : '80'),
-      // 3.2 is the one known line before 4.0's precise reasons; its clients see its own wording.
+      // Refusals worded as the configured line words them: 3.2 is the one known line before 4.0's
+      // precise token reasons, and 5.2 moved the Referer check from urlparse to urlsplit.
       legacyTokenReason: o.djangoVersion === '3.2',
+      refererAsSplit: DJANGO_VERSIONS.indexOf(o.djangoVersion) >= DJANGO_VERSIONS.indexOf('5.2'),
     });
   }
 
