@@ -1,13 +1,26 @@
 /**
- * Proves the Django test project works on every database the bridge supports: Django's own
- * migrate, users/groups/permissions, logging in through Django, and Django reading the cookie.
+ * Proves the Django test project works on every database the bridge supports, on the line of the
+ * run (DJANGO_LINE, default 5.2): Django's own migrate, users/groups/permissions, logging in
+ * through Django, and Django reading the cookie. Expectations come from that Django's `version`.
  * No skips: an unreachable MariaDB or PostgreSQL fails these tests.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { DjangoProject, type DjangoEngine } from './django-project.js';
+import { defaultDjangoLine } from './django-line.js';
+import { djangoCalls, DjangoProject, djangoVersionInfo, type DjangoEngine } from './django-project.js';
 
 const ENGINES: DjangoEngine[] = ['sqlite', 'mysql', 'postgres'];
+const LINE = defaultDjangoLine();
+
+describe(`Django ${LINE}`, () => {
+  it('is the line DJANGO_LINE names, running its own default PASSWORD_HASHERS', () => {
+    const info = djangoVersionInfo();
+    expect(info.line).toBe(LINE);
+    expect(info.version.startsWith(`${LINE}.`)).toBe(true);
+    expect(info.password_hashers).toEqual(info.default_password_hashers);
+    expect(info.password_hashers[0]).toBe('pbkdf2_sha256');
+  });
+});
 
 describe.each(ENGINES)('Django test project on %s', (engine) => {
   const django = DjangoProject.throwaway(engine);
@@ -40,7 +53,10 @@ describe.each(ENGINES)('Django test project on %s', (engine) => {
       permissions: ['notes.add_note'],
     });
     userId = user.id;
-    expect(user.passwordHash).toMatch(/^pbkdf2_sha256\$260000\$/);
+    // The line's own preferred hasher and work factor (3.2: 260,000 ... 6.1: 1,500,000 iterations).
+    const info = djangoVersionInfo();
+    expect(user.passwordHash.startsWith(`${info.password_hashers[0]}$${info.pbkdf2_iterations}$`)).toBe(true);
+    expect(django.checkPassword('alice', 'correct horse')).toEqual({ ok: true, algorithm: info.password_hashers[0], must_update: false, password_hash: user.passwordHash });
     expect(django.permissions('alice')).toEqual(['notes.add_note', 'notes.delete_note', 'notes.view_note']);
   });
 
@@ -125,6 +141,22 @@ describe('Django test project settings from the environment', () => {
     expect(django.decodeSession(key)).toMatchObject({ _auth_user_id: String(id) });
     expect(django.whoami({ bridge_sid: key })).toMatchObject({ authenticated: true, id, session_exists: true });
     expect(django.whoami({ sessionid: key }).authenticated).toBe(false);
+  });
+
+  it('runs CsrfViewMiddleware with CSRF_TRUSTED_ORIGINS from the environment (Origin checked from 4.0)', () => {
+    const trusting = new DjangoProject({ ...django.env, csrfTrustedOrigins: ['https://*.trusted.example'] });
+    const [got] = trusting.batch([djangoCalls.csrfToken()]);
+    const cookies = { csrftoken: got.cookies.csrftoken };
+    const [trusted, foreign, missing] = trusting.batch([
+      djangoCalls.csrfPost(cookies, { token: got.body.token, headers: { Origin: 'https://app.trusted.example' } }),
+      djangoCalls.csrfPost(cookies, { token: got.body.token, headers: { Origin: 'https://evil.example' } }),
+      djangoCalls.csrfPost(cookies),
+    ]);
+    expect(trusted.status).toBe(200);
+    const [major] = djangoVersionInfo().version.split('.').map(Number);
+    // 3.2 checked no Origin (only the Referer, on HTTPS).
+    expect([foreign.status, (foreign.body as { reason?: string }).reason]).toEqual(major >= 4 ? [403, 'Origin checking failed - https://evil.example does not match any trusted origins.'] : [200, undefined]);
+    expect(missing.status).toBe(403);
   });
 
   it('throws with Django\'s error on a bad request', () => {

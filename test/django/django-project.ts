@@ -13,15 +13,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { pythonFor, type DjangoLine } from './django-line.js';
+// @ts-expect-error: a plain .mjs script shared with the test command, without type declarations.
+import { cacheDir } from '../../scripts/django-lines.mjs';
 
 export const DJANGO_PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'project');
 const CLI = join(DJANGO_PROJECT_DIR, 'bridge_cli.py');
+/**
+ * Bytecode goes to a mirror tree in the line cache, never into the checkout: the unpacked 4.2/5.2
+ * packages ship no .pyc, and compiling Django on every start-up doubled each call's cost.
+ */
+const PYCACHE_PREFIX = join(cacheDir() as string, 'pycache');
 
 export type DjangoEngine = 'sqlite' | 'mysql' | 'postgres';
 
 export interface DjangoProjectEnv {
   engine: DjangoEngine;
-  /** The Django line that runs the project; default DJANGO_LINE (3.2). */
+  /** The Django line that runs the project; default DJANGO_LINE (5.2). */
   line?: DjangoLine;
   /** SQLite file path, or the database name ([A-Za-z0-9_]+) on MySQL/PostgreSQL. */
   name: string;
@@ -45,6 +52,8 @@ export interface DjangoProjectEnv {
   sessionSerializer?: 'json' | 'php' | 'pickle';
   /** PASSWORD_HASHERS class paths; default the running line's own list (global_settings). */
   hashers?: string[];
+  /** CSRF_TRUSTED_ORIGINS (4.0+ entries carry a scheme); default none. */
+  csrfTrustedOrigins?: string[];
 }
 
 /** Where Nest/TypeORM should connect to reach the same database Django uses. */
@@ -174,6 +183,11 @@ export const djangoCalls = {
       toResponse(raw as DjangoResponse<{ ok: true; user: WhoAmI } | { error: string; reason: string }> & { set_cookie: string[] }),
     ),
   dropDatabase: () => call<{ dropped: boolean }>('drop_database'),
+  setActive: (username: string, isActive: boolean) => call<{ id: number; is_active: boolean }>('set_active', { username, is_active: isActive }),
+  deleteUser: (username: string) => call<{ id: number }>('delete_user', { username }),
+  sessionRow: (sessionKey: string) => call<SessionRow | null>('session_data', { session_key: sessionKey }),
+  /** One SQL statement (%s placeholders): rows or rowcount. */
+  sql: (sql: string, params: unknown[] = []) => call<{ rows?: Record<string, unknown>[]; rowcount?: number }>('sql', { sql, params }),
 };
 
 export interface WhoAmI {
@@ -286,6 +300,7 @@ export class DjangoProject {
       DJANGO_SESSION_COOKIE_NAME: e.sessionCookieName,
       DJANGO_SESSION_SERIALIZER: e.sessionSerializer,
       DJANGO_HASHERS: e.hashers?.join(','),
+      DJANGO_CSRF_TRUSTED_ORIGINS: e.csrfTrustedOrigins?.join(','),
     };
     return Object.fromEntries(Object.entries(vars).filter((kv): kv is [string, string] => kv[1] !== undefined));
   }
@@ -313,12 +328,13 @@ export class DjangoProject {
     const python = pythonFor(this.env.line);
     // Keep only what Python needs from the parent environment; DJANGO_* always come from this.env,
     // and the line's own PYTHONPATH / PYTHONHOME from its runner.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DJANGO_') && k !== 'PYTHONPATH' && k !== 'PYTHONHOME'));
+    // PYTHONDONTWRITEBYTECODE would keep PYCACHE_PREFIX empty.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DJANGO_') && k !== 'PYTHONPATH' && k !== 'PYTHONHOME' && k !== 'PYTHONDONTWRITEBYTECODE'));
     const run = spawnSync(python.command[0], [...python.command.slice(1), CLI], {
       input: JSON.stringify({ ...args, command }),
       encoding: 'utf8',
       cwd: DJANGO_PROJECT_DIR,
-      env: { ...inherited, ...python.env, ...this.processEnv(), PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
+      env: { ...inherited, ...python.env, ...this.processEnv(), PYTHONPYCACHEPREFIX: PYCACHE_PREFIX, PYTHONIOENCODING: 'utf-8' },
       maxBuffer: 64 * 1024 * 1024,
       timeout: 120_000,
     });
@@ -417,6 +433,16 @@ export class DjangoProject {
     return toResponse(this.run<DjangoResponse<{ ok: boolean }> & { set_cookie: string[] }>('logout', { cookies }));
   }
 
+  /** GET /csrf/ (get_token): body.token is a masked token, cookies.csrftoken the cookie Django set. */
+  csrfToken(cookies: Cookies = {}) {
+    return this.batch([djangoCalls.csrfToken(cookies)])[0];
+  }
+
+  /** POST /csrf/post/ through Django's CsrfViewMiddleware, enforced (see djangoCalls.csrfPost). */
+  csrfPost(cookies: Cookies, options: { token?: string; formToken?: string; headers?: Record<string, string> } = {}) {
+    return this.batch([djangoCalls.csrfPost(cookies, options)])[0];
+  }
+
   /** The raw django_session row, or null. */
   sessionRow(sessionKey: string): SessionRow | null {
     return this.run('session_data', { session_key: sessionKey });
@@ -441,6 +467,22 @@ export class DjangoProject {
   sql(sql: string, params: unknown[] = []): { rows?: Record<string, unknown>[]; rowcount?: number } {
     return this.run('sql', { sql, params });
   }
+}
+
+const versionInfos = new Map<DjangoLine, DjangoVersionInfo>();
+
+/**
+ * `version()` of a line with the project's default settings (the line's own PASSWORD_HASHERS),
+ * asked once per line and process; no database is touched.
+ */
+export function djangoVersionInfo(line?: DjangoLine): DjangoVersionInfo {
+  const resolved = pythonFor(line).line;
+  let info = versionInfos.get(resolved);
+  if (!info) {
+    info = new DjangoProject({ engine: 'sqlite', name: join(tmpdir(), 'djb-version-never-created.sqlite3'), secretKey: 'django-bridge-version-probe', line: resolved }).version();
+    versionInfos.set(resolved, info);
+  }
+  return info;
 }
 
 function toResponse<B>(r: Omit<DjangoResponse<B>, 'setCookie'> & { set_cookie: string[] }): DjangoResponse<B> {

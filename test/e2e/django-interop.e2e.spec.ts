@@ -1,18 +1,22 @@
 /**
- * The bridge against a real Django 3.2 sharing one database, on SQLite, MariaDB and PostgreSQL,
- * through Express and Fastify: sessions made by Django work in Nest and the reverse, password
- * changes and deactivation end sessions, rotation with fallback keys, permissions equal Django's,
- * and bad input never gets a 500 or a login.
+ * The bridge against a real Django of the run's line (DJANGO_LINE, default 5.2) sharing one
+ * database, on SQLite, MariaDB and PostgreSQL, through Express and Fastify, the bridge configured
+ * for that line: sessions made by Django work in Nest and the reverse, password changes and
+ * deactivation end sessions, rotation with fallback keys (4.1+), permissions equal Django's, and
+ * bad input never gets a 500 or a login.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { encodeSessionData, sessionAuthHash } from '@django-bridge/core';
+import { resolveBridgeOptions } from '@django-bridge/nest';
 import request from 'supertest';
-import { cookieHeader, DjangoProject, type DjangoEngine } from '../django/django-project.js';
-import { randomEnvSecret as randomSecret } from '../support/random.js';
+import { cookieHeader, djangoCalls as c, DjangoProject, type DjangoEngine } from '../django/django-project.js';
 import { startTestApp, type AdapterName, type TestApp } from './support/bridge-test-app.js';
+import { BRIDGE_VERSION, LINE, lineInfo } from './support/django-line.js';
+import { seededSecret as randomSecret, seededToken } from './support/seed.js';
 
 const ENGINES: DjangoEngine[] = ['sqlite', 'mysql', 'postgres'];
 const ADAPTERS: AdapterName[] = ['express', 'fastify'];
+const info = lineInfo();
 
 function sessionCookieFrom(setCookie: string[] | string | undefined, name = 'sessionid'): { value: string; header: string } | null {
   const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
@@ -27,12 +31,15 @@ describe.each(ENGINES)('on %s', (engine) => {
 
   beforeAll(() => {
     django = DjangoProject.throwaway(engine, { secretKey });
-    django.migrate();
-    django.createGroup('secret-agents', ['notes.delete_note']);
-    django.createUser({ username: 'alice', password: 'alice-pw-ü', email: 'a@example.com', isStaff: true, groups: ['secret-agents'], permissions: ['notes.add_note', 'auth.view_user'] });
-    django.createUser({ username: 'bob', password: 'bob-pw' });
-    django.createUser({ username: 'root', password: 'root-pw', isStaff: true, isSuperuser: true });
-    django.createUser({ username: 'sleepy', password: 'sleepy-pw', isActive: false });
+    // One Python start-up for the schema and the users.
+    django.batch([
+      c.migrate(),
+      c.createGroup('secret-agents', ['notes.delete_note']),
+      c.createUser({ username: 'alice', password: 'alice-pw-ü', email: 'a@example.com', isStaff: true, groups: ['secret-agents'], permissions: ['notes.add_note', 'auth.view_user'] }),
+      c.createUser({ username: 'bob', password: 'bob-pw' }),
+      c.createUser({ username: 'root', password: 'root-pw', isStaff: true, isSuperuser: true }),
+      c.createUser({ username: 'sleepy', password: 'sleepy-pw', isActive: false }),
+    ]);
   });
 
   afterAll(() => {
@@ -45,7 +52,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     const post = (path: string, body: object, cookie?: string) => request(t.url).post(path).set('Cookie', cookie ?? '').send(body);
 
     beforeAll(async () => {
-      t = await startTestApp(adapter, django.connection(), { secretKey, djangoVersion: '3.2' });
+      t = await startTestApp(adapter, django.connection(), { secretKey, djangoVersion: BRIDGE_VERSION });
     });
     afterAll(async () => {
       await t?.close();
@@ -81,9 +88,11 @@ describe.each(ENGINES)('on %s', (engine) => {
       });
     });
 
-    it('logs in so that Django accepts the session, and logs out for Django too', async () => {
+    it('logs in so that Django accepts the session and the hash, and logs out for Django too', async () => {
       const res = await post('/login', { username: 'bob', password: 'bob-pw' });
       expect(res.status).toBe(200);
+      // The login left Django's hash as it was (passwordUpgrade 'django'), and Django would not rewrite it.
+      expect(django.checkPassword('bob', 'bob-pw')).toMatchObject({ ok: true, algorithm: info.password_hashers[0], must_update: false });
       const cookie = sessionCookieFrom(res.headers['set-cookie']);
       expect(cookie?.value).toMatch(/^[a-z0-9]{32}$/);
       expect(cookie?.header).toMatch(/; HttpOnly; Max-Age=1209600; Path=\/; SameSite=Lax$/);
@@ -186,7 +195,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       const key = login.cookies.sessionid;
       const row = django.sessionRow(key)!;
       const forged = (data: Record<string, unknown>, secret = secretKey) => {
-        const k = `forged${Math.random().toString(36).slice(2)}${'x'.repeat(10)}`.slice(0, 32);
+        const k = `forged${seededToken(26).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
         const expire = new Date(Date.now() + 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
         django.sql('INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)', [k, encodeSessionData(data, { secretKey: secret }), expire]);
         return k;
@@ -230,28 +239,39 @@ describe.each(ENGINES)('on %s', (engine) => {
     });
   });
 
-  it('keeps sessions working across SECRET_KEY rotation through fallback keys', async () => {
-    const login = django.login('bob', 'bob-pw');
-    const newKey = randomSecret();
-    const t = await startTestApp('express', django.connection(), { secretKey: newKey, secretKeyFallbacks: [secretKey], djangoVersion: '4.2' });
-    try {
-      const res = await request(t.url).get('/me').set('Cookie', cookieHeader(login.cookies));
-      expect(res.status).toBe(200);
-      // Django 4.1.8+ re-keys the session and stores the hash under the new key.
-      const rekeyed = sessionCookieFrom(res.headers['set-cookie']);
-      expect(rekeyed?.value).toMatch(/^[a-z0-9]{32}$/);
-      expect(rekeyed?.value).not.toBe(login.cookies.sessionid);
-      const rotated = new DjangoProject({ ...django.env, secretKey: newKey });
-      expect(rotated.whoami({ sessionid: rekeyed!.value })).toMatchObject({ authenticated: true, username: 'bob' });
-      // Without the fallback, the old session is refused.
-      const strict = await startTestApp('express', django.connection(), { secretKey: newKey, djangoVersion: '4.2' });
+  if (info.features.secret_key_fallbacks) {
+    it('keeps sessions working across SECRET_KEY rotation through fallback keys', async () => {
+      const login = django.login('bob', 'bob-pw');
+      const newKey = randomSecret();
+      const t = await startTestApp('express', django.connection(), { secretKey: newKey, secretKeyFallbacks: [secretKey], djangoVersion: BRIDGE_VERSION });
       try {
-        expect((await request(strict.url).get('/me').set('Cookie', cookieHeader(django.login('bob', 'bob-pw').cookies))).status).toBe(401);
+        const res = await request(t.url).get('/me').set('Cookie', cookieHeader(login.cookies));
+        expect(res.status).toBe(200);
+        // Django 4.1.8+ re-keys the session and stores the hash under the new key.
+        const rekeyed = sessionCookieFrom(res.headers['set-cookie']);
+        expect(rekeyed?.value).toMatch(/^[a-z0-9]{32}$/);
+        expect(rekeyed?.value).not.toBe(login.cookies.sessionid);
+        const rotated = new DjangoProject({ ...django.env, secretKey: newKey });
+        expect(rotated.whoami({ sessionid: rekeyed!.value })).toMatchObject({ authenticated: true, username: 'bob' });
+        // Django itself, rotated the same way, accepts an old-key session too.
+        const rotatedWithFallback = new DjangoProject({ ...django.env, secretKey: newKey, secretKeyFallbacks: [secretKey] });
+        expect(rotatedWithFallback.whoami(django.login('bob', 'bob-pw').cookies)).toMatchObject({ authenticated: true, username: 'bob' });
+        // Without the fallback, the old session is refused.
+        const strict = await startTestApp('express', django.connection(), { secretKey: newKey, djangoVersion: BRIDGE_VERSION });
+        try {
+          expect((await request(strict.url).get('/me').set('Cookie', cookieHeader(django.login('bob', 'bob-pw').cookies))).status).toBe(401);
+        } finally {
+          await strict.close();
+        }
       } finally {
-        await strict.close();
+        await t.close();
       }
-    } finally {
-      await t.close();
-    }
-  });
+    });
+  } else {
+    // Django 3.2 has no SECRET_KEY_FALLBACKS: there is no rotation to share, and both sides refuse the setting.
+    it(`SECRET_KEY_FALLBACKS: Django ${LINE} has none, and both sides refuse it`, () => {
+      expect(() => resolveBridgeOptions({ secretKey: randomSecret(), secretKeyFallbacks: [secretKey], djangoVersion: BRIDGE_VERSION, dataSource: {} as never })).toThrow(new RegExp(`secretKeyFallbacks" is not supported by Django ${LINE.replace('.', '\\.')}`));
+      expect(() => new DjangoProject({ ...django.env, secretKeyFallbacks: [secretKey] }).whoami({})).toThrow(/NotSupportedByThisDjango: .*SECRET_KEY_FALLBACKS exists from Django 4\.1 on/);
+    });
+  }
 });

@@ -7,8 +7,9 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppLabelRouter, CurrentUser, DatabaseHints, DjangoBridgeModule, djangoEntities, DjangoSessionGuard, pathIsUnder } from '@django-bridge/nest';
-import { DjangoProject } from '../django/django-project.js';
-import { randomEnvSecret } from '../support/random.js';
+import { djangoCalls as c, DjangoProject } from '../django/django-project.js';
+import { BRIDGE_VERSION } from './support/django-line.js';
+import { seededSecret as randomEnvSecret } from './support/seed.js';
 
 @Controller()
 class WhoController {
@@ -20,7 +21,8 @@ class WhoController {
 }
 
 /**
- * The router recipe through DjangoBridgeModule on both HTTP adapters: two real Django databases,
+ * The router recipe through DjangoBridgeModule on both HTTP adapters: two real Django databases
+ * of the run's line (DJANGO_LINE, default 5.2), the bridge configured for it,
  * request-scoped hints from the module's middleware, and many interleaved requests that must
  * never see each other's routing.
  */
@@ -34,19 +36,15 @@ describe.each(['express', 'fastify'] as const)('database routing over %s', (adap
   let ada: string;
 
   beforeAll(async () => {
-    shared.migrate();
-    local.migrate();
-    shared.createUser({ username: 'sam', password: 'pw-sam-1' });
-    local.createUser({ username: 'ada', password: 'pw-ada-1' });
-    sam = shared.login('sam', 'pw-sam-1').cookies.sessionid;
-    ada = local.login('ada', 'pw-ada-1').cookies.sessionid;
+    sam = shared.batch([c.migrate(), c.createUser({ username: 'sam', password: 'pw-sam-1' }), c.login('sam', 'pw-sam-1')])[2].cookies.sessionid;
+    ada = local.batch([c.migrate(), c.createUser({ username: 'ada', password: 'pw-ada-1' }), c.login('ada', 'pw-ada-1')])[2].cookies.sessionid;
     sources = [new DataSource({ ...shared.connection(), entities: djangoEntities() } as never), new DataSource({ ...local.connection(), entities: djangoEntities() } as never)];
     await Promise.all(sources.map((s) => s.initialize()));
     @Module({
       imports: [
         DjangoBridgeModule.forRoot({
           secretKey,
-          djangoVersion: '3.2',
+          djangoVersion: BRIDGE_VERSION,
           databases: { default: sources[1], usersandsessions: sources[0] },
           databaseRouters: [new AppLabelRouter({ database: 'usersandsessions', bypass: (h) => pathIsUnder(String(h.path), '/admin') })],
         }),

@@ -1,14 +1,16 @@
 /**
  * SessionMiddleware policies (save every request, expire at browser close) and a custom user
- * model table, on SQLite shared with Django.
+ * model table, on SQLite shared with the run's Django line (DJANGO_LINE, default 5.2), the bridge
+ * configured for that line.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TypeOrmUserStore } from '@django-bridge/nest';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { cookieHeader, DjangoProject } from '../django/django-project.js';
-import { randomEnvSecret } from '../support/random.js';
+import { cookieHeader, djangoCalls as c, DjangoProject } from '../django/django-project.js';
 import { startTestApp, type TestApp } from './support/bridge-test-app.js';
+import { BRIDGE_VERSION } from './support/django-line.js';
+import { seededSecret as randomEnvSecret } from './support/seed.js';
 
 describe('session policies', () => {
   const secretKey = randomEnvSecret();
@@ -17,14 +19,14 @@ describe('session policies', () => {
 
   beforeAll(async () => {
     django = DjangoProject.throwaway('sqlite', { secretKey });
-    django.migrate();
-    django.createUser({ username: 'fay', password: 'fay-pw' });
-    apps.every = await startTestApp('fastify', django.connection(), { secretKey, djangoVersion: '3.2', sessionSaveEveryRequest: true, sessionCookieAge: 600 });
-    apps.global = await startTestApp('express', django.connection(), { secretKey, djangoVersion: '3.2' }, 'sync', true);
-    apps.close = await startTestApp('express', django.connection(), { secretKey, djangoVersion: '3.2', sessionExpireAtBrowserClose: true, sessionCookieSecure: true, sessionCookieSameSite: 'Strict', sessionCookieDomain: '127.0.0.1' });
+    django.batch([c.migrate(), c.createUser({ username: 'fay', password: 'fay-pw' })]);
+    apps.every = await startTestApp('fastify', django.connection(), { secretKey, djangoVersion: BRIDGE_VERSION, sessionSaveEveryRequest: true, sessionCookieAge: 600 });
+    apps.global = await startTestApp('express', django.connection(), { secretKey, djangoVersion: BRIDGE_VERSION }, 'sync', true);
+    apps.close = await startTestApp('express', django.connection(), { secretKey, djangoVersion: BRIDGE_VERSION, sessionExpireAtBrowserClose: true, sessionCookieSecure: true, sessionCookieSameSite: 'Strict', sessionCookieDomain: '127.0.0.1' });
   });
   afterAll(async () => {
     for (const app of Object.values(apps)) await app.close();
+    django?.dropDatabase();
   });
 
   it('SESSION_SAVE_EVERY_REQUEST refreshes the cookie and slides expire_date', async () => {

@@ -1,17 +1,20 @@
 /**
- * Storage conventions against Django's own schema on each database: the TypeORM entities,
- * forRootAsync wiring, USE_TZ = False sites (naive local expire_date), clearsessions, and the
- * legacy sha1 session hash that only Django 3.2 accepts.
+ * Storage conventions against Django's own schema on each database, as the run's Django line
+ * (DJANGO_LINE, default 5.2) migrates it, the bridge configured for that line: the TypeORM
+ * entities, forRootAsync wiring, USE_TZ = False sites (naive local expire_date), clearsessions,
+ * password rehashing at login by policy, and the legacy sha1 session hash that only Django 3.2 accepts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { encodeSessionData, instantToWallTime, sessionAuthHash } from '@django-bridge/core';
 import { AuthGroupEntity, AuthPermissionEntity, clearExpiredSessions, createUserEntities, DjangoSessionEntity, TypeOrmSessionStore } from '@django-bridge/nest';
 import request from 'supertest';
-import { cookieHeader, DjangoProject, type DjangoEngine } from '../django/django-project.js';
-import { randomEnvSecret as randomSecret } from '../support/random.js';
+import { cookieHeader, djangoCalls as c, DjangoProject, type DjangoEngine } from '../django/django-project.js';
 import { startTestApp, type TestApp } from './support/bridge-test-app.js';
+import { BRIDGE_VERSION, lineInfo } from './support/django-line.js';
+import { seededSecret as randomSecret, seededToken } from './support/seed.js';
 
 const ZONE = 'Europe/Paris';
+const info = lineInfo();
 
 function naive(instantMs: number, zone: string | null): string {
   const wall = new Date(zone ? instantToWallTime(zone, instantMs) : instantMs);
@@ -25,10 +28,8 @@ describe.each(['sqlite', 'mysql', 'postgres'] as DjangoEngine[])('storage on %s'
 
   beforeAll(async () => {
     django = DjangoProject.throwaway(engine, { secretKey, useTz: false, timeZone: ZONE });
-    django.migrate();
-    django.createGroup('editors', ['notes.change_note']);
-    django.createUser({ username: 'eve', password: 'eve-pw', groups: ['editors'] });
-    t = await startTestApp('express', django.connection(), { secretKey, djangoVersion: '3.2', useTz: false, timeZone: ZONE }, 'async');
+    django.batch([c.migrate(), c.createGroup('editors', ['notes.change_note']), c.createUser({ username: 'eve', password: 'eve-pw', groups: ['editors'] })]);
+    t = await startTestApp('express', django.connection(), { secretKey, djangoVersion: BRIDGE_VERSION, useTz: false, timeZone: ZONE }, 'async');
   });
   afterAll(async () => {
     await t?.close();
@@ -91,42 +92,50 @@ describe.each(['sqlite', 'mysql', 'postgres'] as DjangoEngine[])('storage on %s'
     expect(await store.update(key, 'data', new Date(Date.now() + 60_000))).toBe(false);
   });
 
-  it('rewrites an outdated password hash at login only as passwordUpgrade says, and Django still accepts the password', async () => {
-    django.createUser({ username: 'gus', password: 'gus-pw' });
-    const old = django.getUser('gus').password;
-    expect(old).toMatch(/^pbkdf2_sha256\$260000\$/);
-    const login = async (passwordUpgrade: 'django' | 'stronger' | 'always', djangoVersion: '3.2' | '4.2') => {
-      const app = await startTestApp('express', django.connection(), { secretKey, djangoVersion, useTz: false, timeZone: ZONE, passwordUpgrade });
+  it("rewrites an outdated password hash at login only as passwordUpgrade says, to exactly what this Django writes", async () => {
+    const own = `pbkdf2_sha256$${info.pbkdf2_iterations}$`;
+    // Below the line's work factor (an old site's hash), and above it (a hasher subclass's).
+    const [low, high] = django.batch([
+      c.createUser({ username: 'gus', password: 'gus-pw', hasher: 'pbkdf2_sha256', iterations: 1000 }),
+      c.createUser({ username: 'ida', password: 'ida-pw', hasher: 'pbkdf2_sha256', iterations: info.pbkdf2_iterations + 1 }),
+    ]);
+    const login = async (username: string, passwordUpgrade: 'django' | 'stronger' | 'always') => {
+      const app = await startTestApp('express', django.connection(), { secretKey, djangoVersion: BRIDGE_VERSION, useTz: false, timeZone: ZONE, passwordUpgrade });
       try {
-        expect((await request(app.url).post('/login').send({ username: 'gus', password: 'gus-pw' })).status).toBe(200);
+        expect((await request(app.url).post('/login').send({ username, password: `${username}-pw` })).status).toBe(200);
       } finally {
         await app.close();
       }
-      return django.getUser('gus').password;
+      return django.checkPassword(username, `${username}-pw`);
     };
-    // The default leaves upgrades to Django (a 3.2 site would rewrite a 600,000 hash back to 260,000).
-    expect(await login('django', '4.2')).toBe(old);
-    const raised = await login('always', '4.2');
-    expect(raised).toMatch(/^pbkdf2_sha256\$600000\$/);
-    // 'stronger' never lowers: a bridge set to 3.2 leaves the 600,000 hash alone; 'always' lowers it as Django would.
-    expect(await login('stronger', '3.2')).toBe(raised);
-    expect(await login('always', '3.2')).toMatch(/^pbkdf2_sha256\$260000\$/);
-    expect(django.login('gus', 'gus-pw').status).toBe(200);
+    // Django itself would rewrite both at its next login.
+    expect(django.checkPassword('gus', 'gus-pw')).toMatchObject({ ok: true, must_update: true });
+    expect(django.checkPassword('ida', 'ida-pw')).toMatchObject({ ok: true, must_update: true });
+    // The default leaves upgrades to Django.
+    expect((await login('gus', 'django')).password_hash).toBe(low.passwordHash);
+    // 'stronger' raises gus to the line's own factor, and never lowers ida.
+    const raised = await login('gus', 'stronger');
+    expect(raised).toMatchObject({ ok: true, must_update: false });
+    expect(raised.password_hash.startsWith(own)).toBe(true);
+    expect((await login('ida', 'stronger')).password_hash).toBe(high.passwordHash);
+    // 'always' does what Django's must_update says: ida comes down to the line's factor; gus stays.
+    const lowered = await login('ida', 'always');
+    expect(lowered).toMatchObject({ ok: true, must_update: false });
+    expect(lowered.password_hash.startsWith(own)).toBe(true);
+    expect((await login('gus', 'always')).password_hash).toBe(raised.password_hash);
+    expect(django.batch([c.login('gus', 'gus-pw'), c.login('ida', 'ida-pw')]).map((r) => r.status)).toEqual([200, 200]);
   });
 
-  it('accepts the legacy sha1 session hash only when configured for Django 3.2', async () => {
+  // The legacy sha1 _auth_user_hash: 3.1/3.2 accept it (DEFAULT_HASHING_ALGORITHM transition), 4.0+ refuse it.
+  const acceptsSha1 = info.features.default_hashing_algorithm;
+  it(`${acceptsSha1 ? 'accepts' : 'refuses'} the legacy sha1 session hash, as Django ${info.line} does`, async () => {
     const eve = django.getUser('eve');
-    const key = `legacy${Date.now()}${Math.random().toString(36).slice(2)}`.slice(0, 32);
     const data = encodeSessionData({ _auth_user_id: String(eve.id), _auth_user_backend: 'django.contrib.auth.backends.ModelBackend', _auth_user_hash: sessionAuthHash(eve.password, secretKey, 'sha1') }, { secretKey });
     const expire = engine === 'postgres' ? new Date(Date.now() + 3_600_000).toISOString() : naive(Date.now() + 3_600_000, ZONE);
-    django.sql('INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)', [key, data, expire]);
-    expect(django.whoami({ sessionid: key }).authenticated).toBe(true);
-    expect((await request(t.url).get('/me').set('Cookie', `sessionid=${key}`)).status).toBe(200);
-    const modern = await startTestApp('fastify', django.connection(), { secretKey, djangoVersion: '4.2', useTz: false, timeZone: ZONE });
-    try {
-      expect((await request(modern.url).get('/me').set('Cookie', `sessionid=${key}`)).status).toBe(401);
-    } finally {
-      await modern.close();
-    }
+    // One row each: a refusal flushes the row it read.
+    const [forDjango, forNest] = ['a', 'b'].map((side) => `legacy${side}${seededToken(25).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`);
+    django.batch([forDjango, forNest].map((key) => c.sql('INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)', [key, data, expire])));
+    expect(django.whoami({ sessionid: forDjango }).authenticated).toBe(acceptsSha1);
+    expect((await request(t.url).get('/me').set('Cookie', `sessionid=${forNest}`)).status).toBe(acceptsSha1 ? 200 : 401);
   });
 });

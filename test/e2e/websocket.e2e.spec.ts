@@ -1,5 +1,6 @@
 /**
- * WebSocket authentication against a real Django 3.2 sharing one SQLite database, for socket.io
+ * WebSocket authentication against a real Django of the run's line (DJANGO_LINE, default 5.2)
+ * sharing one SQLite database, the bridge configured for that line, for socket.io
  * (IoAdapter) and ws (WsAdapter) over Express and Fastify, through DjangoWebSocketAdapter: the
  * handshake needs a trusted Origin and (by default) a Django session, guarded messages re-check
  * the session, permission decorators refuse with FORBIDDEN, and a logout, password change or
@@ -14,8 +15,9 @@ import { chromium } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DjangoSocketService, DjangoWebSocketAdapter } from '@django-bridge/nest';
-import { cookieHeader, DjangoProject } from '../django/django-project.js';
-import { randomEnvSecret } from '../support/random.js';
+import { cookieHeader, djangoCalls as c, DjangoProject } from '../django/django-project.js';
+import { LINE } from './support/django-line.js';
+import { seededSecret as randomEnvSecret } from './support/seed.js';
 import { startWebSocketApp, type HttpPlatform, type SocketKind, type WebSocketAppOptions, type WebSocketTestApp } from './support/websocket-test-app.js';
 
 const CELLS: [SocketKind, HttpPlatform][] = [
@@ -223,7 +225,7 @@ describe('DjangoWebSocketAdapter fails closed on what it cannot do', () => {
   });
 });
 
-describe('WebSocket authentication with a real Django 3.2 on SQLite', () => {
+describe(`WebSocket authentication with a real Django ${LINE} on SQLite`, () => {
   const secretKey = randomEnvSecret();
   let django: DjangoProject;
   /** Session cookies Django made, shared by every cell (all apps use the one database). */
@@ -231,14 +233,19 @@ describe('WebSocket authentication with a real Django 3.2 on SQLite', () => {
 
   beforeAll(() => {
     django = DjangoProject.throwaway('sqlite', { secretKey });
-    django.migrate();
-    django.createGroup('secret-agents', ['notes.delete_note']);
-    django.createUser({ username: 'alice', password: 'alice-pw-ü', isStaff: true, groups: ['secret-agents'], permissions: ['notes.add_note'] });
-    django.createUser({ username: 'bob', password: 'bob-pw' });
-    django.createUser({ username: 'root', password: 'root-pw', isStaff: true, isSuperuser: true });
-    cookies.alice = cookieHeader(django.login('alice', 'alice-pw-ü').cookies);
-    cookies.bob = cookieHeader(django.login('bob', 'bob-pw').cookies);
-    cookies.root = cookieHeader(django.login('root', 'root-pw').cookies);
+    const [, , , , , alice, bob, root] = django.batch([
+      c.migrate(),
+      c.createGroup('secret-agents', ['notes.delete_note']),
+      c.createUser({ username: 'alice', password: 'alice-pw-ü', isStaff: true, groups: ['secret-agents'], permissions: ['notes.add_note'] }),
+      c.createUser({ username: 'bob', password: 'bob-pw' }),
+      c.createUser({ username: 'root', password: 'root-pw', isStaff: true, isSuperuser: true }),
+      c.login('alice', 'alice-pw-ü'),
+      c.login('bob', 'bob-pw'),
+      c.login('root', 'root-pw'),
+    ]);
+    cookies.alice = cookieHeader(alice.cookies);
+    cookies.bob = cookieHeader(bob.cookies);
+    cookies.root = cookieHeader(root.cookies);
   });
 
   afterAll(() => {

@@ -1,18 +1,19 @@
 /**
- * One django_session table shared by three real programs: Django 3.2 with django-php-bridge's
- * php_serialize engine, PHP 8.2 serving test/php/app.php on contrib/php, and the Nest sample with
- * DJANGO_SESSION_SERIALIZER=php. Each logs users in and out; the others must agree, on SQLite,
- * MariaDB and PostgreSQL. Nothing is mocked.
+ * One django_session table shared by three real programs: Django of the run's line (DJANGO_LINE,
+ * default 5.2) with django-php-bridge's php_serialize engine, PHP 8.2 serving test/php/app.php on
+ * contrib/php, and the Nest sample with DJANGO_SESSION_SERIALIZER=php and DJANGO_VERSION naming
+ * that line. Each logs users in and out; the others must agree, on SQLite, MariaDB and PostgreSQL.
+ * Nothing is mocked.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeSessionData, newSessionKey, sessionAuthHash } from '@django-bridge/core';
-import { DjangoProject } from '../../django/django-project.js';
+import { djangoCalls as c, DjangoProject } from '../../django/django-project.js';
 import { pdoEnv, startPhpApp, type PhpApp } from '../../php/php.js';
 import { setCookies, startSample, startSampleAgain, type SampleHarness } from '../sample/sample-harness.js';
+import { seededToken } from '../support/seed.js';
 
 const COOKIE = 'PHPSESSID';
-const PASSWORD = `pw-${randomBytes(6).toString('hex')}-é`;
+const PASSWORD = `pw-${seededToken(12)}-é`;
 const FAR_FUTURE = '2099-01-01 00:00:00';
 
 interface Views {
@@ -252,13 +253,11 @@ describe.each(['sqlite', 'mysql', 'postgres'] as const)('Django, PHP and Nest sh
       notAnArray: 's:5:"hello";',
     };
     const seen: Record<string, Views> = {};
-    for (const [name, data] of Object.entries(malformed)) {
-      const key = newSessionKey();
-      insertRow(key, data);
-      seen[name] = await views(key);
-    }
+    const keys = Object.keys(malformed).map(() => newSessionKey());
+    django.batch(Object.values(malformed).map((data, i) => c.sql('INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)', [keys[i], data, FAR_FUTURE])));
+    for (const [i, name] of Object.keys(malformed).entries()) seen[name] = await views(keys[i]);
     expect(seen).toEqual(Object.fromEntries(Object.keys(malformed).map((name) =>
-      // Well-formed PHP, but an array where Django wants an id: Django 3.2 itself raises
+      // Well-formed PHP, but an array where Django wants an id: Django itself raises
       // (ValidationError, a 500); Nest and PHP answer 401.
       [name, name === 'intKeyedUserArray' ? { ...NOBODY, django: 'error' } : NOBODY])));
     // A bare PHP integer user id (old PHP code) is still a login, as Django accepts it.
@@ -269,8 +268,9 @@ describe.each(['sqlite', 'mysql', 'postgres'] as const)('Django, PHP and Nest sh
 
   it('ids outside PHP\'s alphabet or length are not sessions, even when a row exists', async () => {
     const good = django.sessionRow(await phpLogin(php))!.session_data;
-    for (const key of ['abc.defghijk', 'abcdefghijk!', 'abcdefg']) {
-      insertRow(key, good);
+    const keys = ['abc.defghijk', 'abcdefghijk!', 'abcdefg'];
+    django.batch(keys.map((key) => c.sql('INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)', [key, good, FAR_FUTURE])));
+    for (const key of keys) {
       const nest = await h.http().get('/api/me').set('Cookie', `${COOKIE}=${key}`);
       const fromPhp = await php.http().get('/me').set('Cookie', `${COOKIE}=${key}`);
       expect([key, nest.status, fromPhp.status]).toEqual([key, 401, 401]);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DEMO_SECRET_KEY } from '../../../apps/sample/src/config/sample.config.js';
 import { DEMO_ACCOUNTS } from '../../../apps/sample/src/database/demo-data.js';
 import { DjangoProject } from '../../django/django-project.js';
+import { BRIDGE_VERSION } from '../support/django-line.js';
 import { basic, SAMPLE_ADAPTERS } from './sample-harness.js';
 import { freePort, REPO_DIR, runSampleExpectingFailure, startSampleProcess, type SampleProcess } from './sample-process.js';
 
@@ -82,7 +83,8 @@ describe.each(SAMPLE_ADAPTERS)('the built sample (npm start, HTTP_ADAPTER=%s) be
     dir = mkdtempSync(join(tmpdir(), 'djb-nginx-'));
     mkdirSync(join(dir, 'tmp'));
     // No DJANGO_DATABASE_URL: the embedded SQLite databases under ./var, as on a fresh machine.
-    app = await startSampleProcess(dir, { DJANGO_VERSION: '3.2', HTTP_ADAPTER: adapter });
+    // DJANGO_VERSION names the run's Django line, which checks the schema and logins below.
+    app = await startSampleProcess(dir, { DJANGO_VERSION: BRIDGE_VERSION, HTTP_ADAPTER: adapter });
     const port = await freePort();
     writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, app.port));
     nginx = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });

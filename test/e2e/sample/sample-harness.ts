@@ -6,7 +6,8 @@ import { loadSampleConfig, type SampleConfig } from '../../../apps/sample/src/co
 import { createSampleApp, type SampleApp } from '../../../apps/sample/src/sample-app.js';
 import { DjangoProject } from '../../django/django-project.js';
 export { cookieHeader } from '../../django/django-project.js';
-import { randomEnvSecret } from '../../support/random.js';
+import { BRIDGE_VERSION } from '../support/django-line.js';
+import { seededSecret as randomEnvSecret } from '../support/seed.js';
 
 export type SampleEngine = 'sqlite' | 'mysql' | 'postgres';
 /** HTTP_ADAPTER: the Nest HTTP platform the sample runs on. */
@@ -46,7 +47,8 @@ export async function initSample(sample: SampleApp): Promise<void> {
  * The sample on a fresh Django database and a fresh app database: SQLite files (the sample creates
  * both schemas and the demo accounts, as `npm start` does), or MariaDB / PostgreSQL (Django migrates
  * the Django database itself; the sample creates the app database's local auth tables), on the
- * given HTTP platform (kept in `env`, so a restart with `startSampleAgain` uses it too).
+ * given HTTP platform (kept in `env`, so a restart with `startSampleAgain` uses it too). The Django
+ * is the run's line (DJANGO_LINE, default 5.2) and the sample's DJANGO_VERSION names that line.
  */
 export async function startSample(engine: SampleEngine, extraEnv: Record<string, string> = {}, adapter: SampleAdapter = 'express'): Promise<SampleHarness> {
   const secretKey = randomEnvSecret();
@@ -67,7 +69,7 @@ export async function startSample(engine: SampleEngine, extraEnv: Record<string,
     cleanups.push(() => void appDb.dropDatabase());
     env = { DJANGO_DATABASE_URL: serverUrl(engine, django.env.name), APP_DATABASE_URL: serverUrl(engine, appDb.env.name), DJANGO_SECRET_KEY: secretKey };
   }
-  env = { ...env, DJANGO_VERSION: '3.2', HTTP_ADAPTER: adapter, ...extraEnv };
+  env = { ...env, DJANGO_VERSION: BRIDGE_VERSION, HTTP_ADAPTER: adapter, ...extraEnv };
   const config = loadSampleConfig(env);
   let sample: SampleApp;
   try {

@@ -14,7 +14,9 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit, type WsResponse } from '@nestjs/websockets';
 import { DataSource } from 'typeorm';
 import { CurrentUser, djangoEntities, DjangoBridgeModule, DjangoCsrfGuard, DjangoPermissionsGuard, DjangoSessionGuard, DjangoWebSocketAdapter, Public, RequireGroups, RequirePermissions, StaffOnly, type DjangoUser } from '@django-bridge/nest';
+import type { DjangoVersion } from '@django-bridge/core';
 import type { DjangoConnection } from '../../django/django-project.js';
+import { BRIDGE_VERSION } from './django-line.js';
 import { listenOnLoopback, type ListeningApp } from './listening-app.js';
 
 export type HttpPlatform = 'express' | 'fastify';
@@ -114,6 +116,8 @@ export interface WebSocketAppOptions {
   platform: HttpPlatform;
   sockets: SocketKind;
   secretKey: string;
+  /** The bridge's djangoVersion (default: the run's Django line). */
+  djangoVersion?: DjangoVersion;
   /** DjangoWebSocketAdapterOptions.revalidateSeconds (the test default 0: only guarded messages re-check). */
   revalidateSeconds?: number;
   /** DjangoWebSocketAdapterOptions.requireAuthentication (default true). */
@@ -161,7 +165,7 @@ export async function startWebSocketApp(connection: DjangoConnection, options: W
   }
 
   @Module({
-    imports: [DjangoBridgeModule.forRoot({ secretKey: options.secretKey, djangoVersion: '3.2', dataSource, csrfTrustedOrigins: TRUSTED_ORIGINS })],
+    imports: [DjangoBridgeModule.forRoot({ secretKey: options.secretKey, djangoVersion: options.djangoVersion ?? BRIDGE_VERSION, dataSource, csrfTrustedOrigins: TRUSTED_ORIGINS })],
     providers: [gateway, ...(options.globalGuard ? [{ provide: APP_GUARD, useExisting: DjangoSessionGuard }] : [])],
   })
   class WebSocketTestModule {}

@@ -14,6 +14,7 @@ session serializer or hasher list.
   DJANGO_HASHERS              comma-separated PASSWORD_HASHERS (default: the running Django's own list,
                               django.conf.global_settings.PASSWORD_HASHERS)
   DJANGO_DEFAULT_HASHING_ALGORITHM  sha1 | sha256 (Django 3.1/3.2's transitional setting; refused on 4.0+)
+  DJANGO_CSRF_TRUSTED_ORIGINS comma-separated CSRF_TRUSTED_ORIGINS (default: none)
 
 The same project runs on every Django line the suite installs (3.2, 4.2, 5.2, 6.1). What a line
 lacks is not silently dropped: it is listed in BRIDGE_REFUSED, and bridge_cli.py refuses to run a
@@ -85,6 +86,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = 'bridge_site.urls'
 CSRF_FAILURE_VIEW = 'bridge_site.views.csrf_failure'
+CSRF_TRUSTED_ORIGINS = env_list('DJANGO_CSRF_TRUSTED_ORIGINS')
 TEMPLATES = []
 WSGI_APPLICATION = None
 
