@@ -25,6 +25,12 @@ export class SuspiciousSession extends DjangoBridgeError {
   }
 }
 
+/**
+ * A value pickleDumps cannot write: outside the safe pickle subset the reader accepts (Python's
+ * `pickle.PicklingError`). Nothing is written; a `SerializationError`, like the other writers' refusals.
+ */
+export class PicklingError extends SerializationError {}
+
 /** A password hash string that names no enabled hasher. */
 export class UnknownPasswordHasher extends DjangoBridgeError {}
 

@@ -29,9 +29,9 @@ export * from './passwords/index.js';
 // CSRF (django.middleware.csrf)
 export * from './csrf/index.js';
 
-// PHP serialize() and the safe pickle reader (session serializers)
+// PHP serialize() and the safe pickle reader and writer (session serializers, cache values)
 export { phpSerialize, phpUnserialize, parsePythonBytesLiteral, phpFloatText, type PhpUnserializeOptions } from './serializers/php/index.js';
-export { unpickle, NaiveDateTime, PyDate, type UnpickleOptions } from './serializers/pickle/index.js';
+export { unpickle, pickleDumps, NaiveDateTime, PyDate, PyFloat, PyTuple, type UnpickleOptions, type PickleDumpsOptions } from './serializers/pickle/index.js';
 export { DjangoSession, SessionInterrupted, DEFAULT_SESSION_COOKIE_AGE, type DjangoSessionOptions } from './session/django-session.js';
 export { type SessionBackend } from './session/session-backend.js';
 export { MemorySessionBackend } from './session/memory-session-backend.js';
