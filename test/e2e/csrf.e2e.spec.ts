@@ -9,7 +9,7 @@ import request from 'supertest';
 import { cookieHeader, djangoCalls as c, DjangoProject } from '../django/django-project.js';
 import { startTestApp, type AdapterName, type TestApp } from './support/bridge-test-app.js';
 import { atLeast, BRIDGE_VERSION, csrfCookiePattern, djangoCsrfReasons, lineInfo, nestCsrfMessage, type DjangoCsrfReasons } from './support/django-line.js';
-import { seededSecret as randomSecret } from './support/seed.js';
+import { randomEnvSecret as randomSecret } from '../support/random.js';
 
 const info = lineInfo();
 const TRUSTED_ORIGINS = ['https://*.trusted.example'];

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { cookieHeader, djangoCalls as c, DjangoProject, type DjangoEngine } from '../django/django-project.js';
 import { startTestApp, type AdapterName, type TestApp } from './support/bridge-test-app.js';
 import { BRIDGE_VERSION, LINE, lineInfo } from './support/django-line.js';
-import { seededSecret as randomSecret, seededToken } from './support/seed.js';
+import { randomEnvSecret as randomSecret, randomToken } from '../support/random.js';
 
 const ENGINES: DjangoEngine[] = ['sqlite', 'mysql', 'postgres'];
 const ADAPTERS: AdapterName[] = ['express', 'fastify'];
@@ -195,7 +195,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       const key = login.cookies.sessionid;
       const row = django.sessionRow(key)!;
       const forged = (data: Record<string, unknown>, secret = secretKey) => {
-        const k = `forged${seededToken(26).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+        const k = `forged${randomToken(26).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
         const expire = new Date(Date.now() + 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
         django.sql('INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)', [k, encodeSessionData(data, { secretKey: secret }), expire]);
         return k;

@@ -12,34 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checkCsrfToken, getCsrfToken } from '@django-bridge/core';
 import request from 'supertest';
 import { cookieHeader, djangoCalls as c, DjangoProject, type Cookies, type DjangoEngine } from '../django/django-project.js';
+import { pick, randomInt } from '../support/random.js';
 import { startTestApp, type AdapterName } from './support/bridge-test-app.js';
 import { BRIDGE_VERSION, csrfCookiePattern, djangoCsrfReasons, lineInfo, nestCsrfMessage, type DjangoCsrfReasons } from './support/django-line.js';
 import { startGraphQLApp, type GraphQLDriverName, type GraphQLTestApp, type SchemaStyle } from './support/graphql-test-app.js';
 
-/* ------------------------------------------------------------------------------------------------
- * Random inputs, reproducible from one printed seed (GRAPHQL_E2E_SEED=<n> replays a run).
- * --------------------------------------------------------------------------------------------- */
-
-const SEED = Number(process.env.GRAPHQL_E2E_SEED ?? Math.floor(Math.random() * 2 ** 31));
-// eslint-disable-next-line no-console
-console.log(`graphql.e2e seed: ${SEED} (replay with GRAPHQL_E2E_SEED=${SEED})`);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(SEED);
+/* Random inputs: seeded, the seed printed (TEST_SEED=<n> replays a run). */
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#%&()*+,-./:;<=>?@[]^_{|}~"\\\'éßΩя中€😀';
 function randomString(min: number, max: number): string {
   const chars = [...ALPHABET];
-  const length = min + Math.floor(rnd() * (max - min + 1));
-  return Array.from({ length }, () => chars[Math.floor(rnd() * chars.length)]).join('');
+  return Array.from({ length: randomInt(min, max + 1) }, () => pick(chars)).join('');
 }
 /** A SECRET_KEY that can travel in an environment variable (no NUL, no newline). */
 const secretKey = `django-insecure-${randomString(30, 40)}`;

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppLabelRouter, CurrentUser, DatabaseHints, DjangoBridgeModule, djangoEntities, DjangoSessionGuard, pathIsUnder } from '@django-bridge/nest';
 import { djangoCalls as c, DjangoProject } from '../django/django-project.js';
 import { BRIDGE_VERSION } from './support/django-line.js';
-import { seededSecret as randomEnvSecret } from './support/seed.js';
+import { randomEnvSecret } from '../support/random.js';
 
 @Controller()
 class WhoController {

@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { cookieHeader, djangoCalls as c, DjangoProject } from '../django/django-project.js';
 import { startTestApp, type TestApp } from './support/bridge-test-app.js';
 import { BRIDGE_VERSION } from './support/django-line.js';
-import { seededSecret as randomEnvSecret } from './support/seed.js';
+import { randomEnvSecret } from '../support/random.js';
 
 describe('session policies', () => {
   const secretKey = randomEnvSecret();

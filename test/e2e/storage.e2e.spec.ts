@@ -11,7 +11,7 @@ import request from 'supertest';
 import { cookieHeader, djangoCalls as c, DjangoProject, type DjangoEngine } from '../django/django-project.js';
 import { startTestApp, type TestApp } from './support/bridge-test-app.js';
 import { BRIDGE_VERSION, lineInfo } from './support/django-line.js';
-import { seededSecret as randomSecret, seededToken } from './support/seed.js';
+import { randomEnvSecret as randomSecret, randomToken } from '../support/random.js';
 
 const ZONE = 'Europe/Paris';
 const info = lineInfo();
@@ -133,7 +133,7 @@ describe.each(['sqlite', 'mysql', 'postgres'] as DjangoEngine[])('storage on %s'
     const data = encodeSessionData({ _auth_user_id: String(eve.id), _auth_user_backend: 'django.contrib.auth.backends.ModelBackend', _auth_user_hash: sessionAuthHash(eve.password, secretKey, 'sha1') }, { secretKey });
     const expire = engine === 'postgres' ? new Date(Date.now() + 3_600_000).toISOString() : naive(Date.now() + 3_600_000, ZONE);
     // One row each: a refusal flushes the row it read.
-    const [forDjango, forNest] = ['a', 'b'].map((side) => `legacy${side}${seededToken(25).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`);
+    const [forDjango, forNest] = ['a', 'b'].map((side) => `legacy${side}${randomToken(25).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`);
     django.batch([forDjango, forNest].map((key) => c.sql('INSERT INTO django_session (session_key, session_data, expire_date) VALUES (%s, %s, %s)', [key, data, expire])));
     expect(django.whoami({ sessionid: forDjango }).authenticated).toBe(acceptsSha1);
     expect((await request(t.url).get('/me').set('Cookie', `sessionid=${forNest}`)).status).toBe(acceptsSha1 ? 200 : 401);

@@ -17,7 +17,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { DjangoSocketService, DjangoWebSocketAdapter } from '@django-bridge/nest';
 import { cookieHeader, djangoCalls as c, DjangoProject } from '../django/django-project.js';
 import { LINE } from './support/django-line.js';
-import { seededSecret as randomEnvSecret } from './support/seed.js';
+import { randomEnvSecret } from '../support/random.js';
 import { startWebSocketApp, type HttpPlatform, type SocketKind, type WebSocketAppOptions, type WebSocketTestApp } from './support/websocket-test-app.js';
 
 const CELLS: [SocketKind, HttpPlatform][] = [

@@ -4,7 +4,7 @@ import { constantTimeCompare, pbkdf2, saltedHmac, type HmacAlgorithm } from '@dj
 import { b62Decode, b62Encode } from '../../libs/core/src/crypto/base62.js';
 import { djangoInfo } from '../django/django-info.js';
 import { djangoAll, djangoBatch } from '../django/oracle.js';
-import { randomInt, randomSecret, randomString, randomText } from '../django/seeded-random.js';
+import { randomInt, randomSecret, randomString, randomText } from '../support/random.js';
 
 const info = djangoInfo();
 

@@ -12,7 +12,7 @@ import {
 } from '../../libs/core/src/csrf/index.js';
 import { bridgeVersion, djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
-import { pick, randomInt, randomString } from '../django/seeded-random.js';
+import { pick, randomInt, randomString } from '../support/random.js';
 
 const info = djangoInfo();
 const features = info.features;

@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { checkPassword, desCrypt, DJANGO_VERSIONS, djangoDefaults, makePassword, PasswordHashers, ScryptPasswordHasher } from '@django-bridge/core';
 import { bridgeVersion, djangoInfo } from '../django/django-info.js';
 import { djangoAll, djangoBatch } from '../django/oracle.js';
-import { randomBytes, randomInt, randomString, randomText } from '../django/seeded-random.js';
+import { randomBytes, randomInt, randomString, randomText } from '../support/random.js';
 
 const info = djangoInfo();
 const version = bridgeVersion(info);

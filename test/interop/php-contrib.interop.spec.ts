@@ -17,7 +17,7 @@ import {
 import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
 import { phpOps } from '../php/php.js';
-import { randomBytes, randomEnvSecret, randomInt, randomSession, randomText } from '../django/seeded-random.js';
+import { randomBytes, randomEnvSecret, randomInt, randomSession, randomText } from '../support/random.js';
 
 const info = djangoInfo();
 /** The line's built-in hashers but scrypt, which PHP lacks (its hashes must fail closed, tested below). */

@@ -9,7 +9,7 @@ import { parsePythonBytesLiteral, phpSerialize, phpUnserialize } from '@django-b
 import { spawnSync } from 'node:child_process';
 import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
-import { randomBytes, randomInt, randomText } from '../django/seeded-random.js';
+import { randomBytes, randomInt, randomText } from '../support/random.js';
 
 const info = djangoInfo();
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { NaiveDateTime, pickleDumps, PicklingError, PyDate, PyFloat, PyTuple, SerializationError, unpickle, type PickleDumpsOptions } from '@django-bridge/core';
 import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
-import { pick, random, randomBytes, randomInt, randomText } from '../django/seeded-random.js';
+import { pick, random, randomBytes, randomInt, randomText } from '../support/random.js';
 
 const info = djangoInfo();
 const PROTOCOLS = [2, 3, 4, 5];

@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decodeSessionData, NaiveDateTime, PyDate, SerializationError, unpickle } from '@django-bridge/core';
 import { djangoInfo } from '../django/django-info.js';
 import { djangoAll } from '../django/oracle.js';
-import { pick, random, randomBytes, randomInt, randomText } from '../django/seeded-random.js';
+import { pick, random, randomBytes, randomInt, randomText } from '../support/random.js';
 
 const info = djangoInfo();
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decodeSessionData, encodeSessionData, sessionAuthHash, signing, TimestampSigner, Signer, getCookieSigner, pythonJsonDumps } from '@django-bridge/core';
 import { djangoInfo } from '../django/django-info.js';
 import { djangoAll, djangoBatch } from '../django/oracle.js';
-import { randomDict, randomInt, randomJsonValue, randomSecret, randomSession, randomText } from '../django/seeded-random.js';
+import { randomDict, randomInt, randomJsonValue, randomSecret, randomSession, randomText } from '../support/random.js';
 
 const info = djangoInfo();
 const { features } = info;

@@ -10,10 +10,10 @@ import { decodeSessionData, newSessionKey, sessionAuthHash } from '@django-bridg
 import { djangoCalls as c, DjangoProject } from '../../django/django-project.js';
 import { pdoEnv, startPhpApp, type PhpApp } from '../../php/php.js';
 import { setCookies, startSample, startSampleAgain, type SampleHarness } from '../sample/sample-harness.js';
-import { seededToken } from '../support/seed.js';
+import { randomToken } from '../../support/random.js';
 
 const COOKIE = 'PHPSESSID';
-const PASSWORD = `pw-${seededToken(12)}-é`;
+const PASSWORD = `pw-${randomToken(12)}-é`;
 const FAR_FUTURE = '2099-01-01 00:00:00';
 
 interface Views {

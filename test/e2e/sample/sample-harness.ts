@@ -7,7 +7,7 @@ import { createSampleApp, type SampleApp } from '../../../apps/sample/src/sample
 import { DjangoProject } from '../../django/django-project.js';
 export { cookieHeader } from '../../django/django-project.js';
 import { BRIDGE_VERSION } from '../support/django-line.js';
-import { seededSecret as randomEnvSecret } from '../support/seed.js';
+import { randomEnvSecret } from '../../support/random.js';
 
 export type SampleEngine = 'sqlite' | 'mysql' | 'postgres';
 /** HTTP_ADAPTER: the Nest HTTP platform the sample runs on. */

@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS } from '../../../apps/sample/src/database/demo-data.js';
 import { createSampleApp, type SampleApp } from '../../../apps/sample/src/sample-app.js';
 import { randomEnvSecret } from '../../support/random.js';
 import { cookieHeader, initSample, SAMPLE_ADAPTERS, setCookies } from './sample-harness.js';
+import { BRIDGE_VERSION } from '../support/django-line.js';
 
 /**
  * DJANGO_DATABASE_REPLICA_URLS: user and session reads go to the replica, writes to the primary.
@@ -16,7 +17,7 @@ import { cookieHeader, initSample, SAMPLE_ADAPTERS, setCookies } from './sample-
  */
 describe.each(SAMPLE_ADAPTERS)('sample on %s with a read replica of the Django database', (adapter) => {
   const dir = mkdtempSync(join(tmpdir(), 'djb-replica-'));
-  const env = { DJANGO_DATABASE_URL: `sqlite:${join(dir, 'django.sqlite3')}`, APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`, DJANGO_SECRET_KEY: randomEnvSecret(), DJANGO_VERSION: '3.2', HTTP_ADAPTER: adapter };
+  const env = { DJANGO_DATABASE_URL: `sqlite:${join(dir, 'django.sqlite3')}`, APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`, DJANGO_SECRET_KEY: randomEnvSecret(), DJANGO_VERSION: BRIDGE_VERSION, HTTP_ADAPTER: adapter };
   let sample: SampleApp;
   const { demo } = DEMO_ACCOUNTS;
 
