@@ -110,7 +110,11 @@ mkdirSync('.tmp', { recursive: true });
 const report = '.tmp/jest-report.json';
 // The full suite on the primary line (DJANGO_LINE, default 5.2), and test/interop on every other
 // line too (DJANGO_INTEROP_LINES, e.g. "" for the primary line only); see jest.config.js.
-const status = run(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {
+// Two workers: most of a test's time is a Python, PHP or database process, so a second Jest worker
+// overlaps them even on two cores (Jest's default here would be one). `-w N` / `--maxWorkers` override it.
+const args = process.argv.slice(2);
+const workers = args.some((a) => /^(-w|--maxWorkers|-i|--runInBand)/.test(a)) ? [] : ['--maxWorkers=2'];
+const status = run(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...workers, ...args], {
   env: { ...process.env, DJANGO_INTEROP_LINES: process.env.DJANGO_INTEROP_LINES ?? 'all', NODE_NO_WARNINGS: '1' },
 });
 let summary;
