@@ -13,16 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { pythonFor, type DjangoLine } from './django-line.js';
-// @ts-expect-error: a plain .mjs script shared with the test command, without type declarations.
-import { cacheDir } from '../../scripts/django-lines.mjs';
 
 export const DJANGO_PROJECT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'project');
 const CLI = join(DJANGO_PROJECT_DIR, 'bridge_cli.py');
-/**
- * Bytecode goes to a mirror tree in the line cache, never into the checkout: the unpacked 4.2/5.2
- * packages ship no .pyc, and compiling Django on every start-up doubled each call's cost.
- */
-const PYCACHE_PREFIX = join(cacheDir() as string, 'pycache');
 
 export type DjangoEngine = 'sqlite' | 'mysql' | 'postgres';
 
@@ -328,13 +321,13 @@ export class DjangoProject {
     const python = pythonFor(this.env.line);
     // Keep only what Python needs from the parent environment; DJANGO_* always come from this.env,
     // and the line's own PYTHONPATH / PYTHONHOME from its runner.
-    // PYTHONDONTWRITEBYTECODE would keep PYCACHE_PREFIX empty.
+    // PYTHONDONTWRITEBYTECODE would keep the runner's bytecode cache empty.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DJANGO_') && k !== 'PYTHONPATH' && k !== 'PYTHONHOME' && k !== 'PYTHONDONTWRITEBYTECODE'));
     const run = spawnSync(python.command[0], [...python.command.slice(1), CLI], {
       input: JSON.stringify({ ...args, command }),
       encoding: 'utf8',
       cwd: DJANGO_PROJECT_DIR,
-      env: { ...inherited, ...python.env, ...this.processEnv(), PYTHONPYCACHEPREFIX: PYCACHE_PREFIX, PYTHONIOENCODING: 'utf-8' },
+      env: { ...inherited, ...python.env, ...this.processEnv(), PYTHONIOENCODING: 'utf-8' },
       maxBuffer: 64 * 1024 * 1024,
       timeout: 120_000,
     });

@@ -36,13 +36,16 @@ function fromWire(value: unknown): unknown {
 export function djangoBatch(requests: OracleRequest[], line?: DjangoLine): OracleResult[] {
   const python = pythonFor(line);
   // The runner decides which Django Python sees: never inherit another PYTHONPATH or PYTHONHOME.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PYTHONPATH' && k !== 'PYTHONHOME'));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PYTHONPATH' && k !== 'PYTHONHOME' && k !== 'PYTHONDONTWRITEBYTECODE'));
   const run = spawnSync(python.command[0], [...python.command.slice(1), ORACLE], {
     input: JSON.stringify(toWire(requests)),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...inherited, ...python.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
+    env: { ...inherited, ...python.env, PYTHONIOENCODING: 'utf-8' },
+    // A stuck Django must fail the test, not hang the run (batches of slow hashes take seconds).
+    timeout: 300_000,
   });
+  if (run.error) throw new Error(`Django ${python.line} oracle could not run or timed out: ${run.error.message}`);
   if (run.status !== 0) {
     throw new Error(`Django ${python.line} oracle failed (exit ${run.status}): ${run.stderr || run.error}\nRun: node scripts/django-lines.mjs ${python.line}`);
   }
