@@ -20,8 +20,9 @@ const SERVICES = [
   { name: 'PostgreSQL', port: 5432, start: ['sh', '-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'] },
 ];
 
+// Every step is bounded (installs, type-check, build: 20 minutes; Jest gets its own, below CI's 90).
 function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', ...options });
+  const result = spawnSync(cmd, args, { stdio: 'inherit', timeout: 20 * 60_000, ...options });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
@@ -116,6 +117,7 @@ const args = process.argv.slice(2);
 const workers = args.some((a) => /^(-w|--maxWorkers|-i|--runInBand)/.test(a)) ? [] : ['--maxWorkers=2'];
 const status = run(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...workers, ...args], {
   env: { ...process.env, DJANGO_INTEROP_LINES: process.env.DJANGO_INTEROP_LINES ?? 'all', NODE_NO_WARNINGS: '1' },
+  timeout: 75 * 60_000,
 });
 let summary;
 try {

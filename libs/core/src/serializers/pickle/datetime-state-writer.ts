@@ -1,4 +1,5 @@
 import { PicklingError } from '../../errors.js';
+import { daysInMonth } from './datetime-state.js';
 import { NaiveDateTime, PyDate } from './python-datetime.js';
 
 /**
@@ -37,9 +38,4 @@ function checkDate(year: number, month: number, day: number): void {
 
 function inRange(n: number, min: number, max: number): boolean {
   return Number.isInteger(n) && n >= min && n <= max;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
