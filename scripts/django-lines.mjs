@@ -20,7 +20,7 @@ export const DJANGO_LINES = ['3.2', '4.2', '5.2', '6.1'];
 const PINS = {
   '4.2': { suite: 'trixie', packages: { 'python3-django': '3:4.2.28-0+deb13u2' } },
   '5.2': { suite: 'sid', packages: { 'python3-django': '3:5.2.18-2', 'python3-asgiref': '3.12.1-1', 'python3-sqlparse': '0.5.5-2' } },
-  '6.1': { suite: 'experimental', packages: { 'python3-django': '3:6.1.1-1' }, extra: ['python3-argon2', 'python3-bcrypt', 'python3-pymysql', 'python3-psycopg2', 'python3-phpserialize'] },
+  '6.1': { suite: 'experimental', packages: { 'python3-django': '3:6.1.1-1' }, extra: ['python3-argon2', 'python3-bcrypt', 'python3-pymysql', 'python3-psycopg2', 'python3-phpserialize', 'python3-redis', 'python3-django-redis', 'python3-pymemcache', 'python3-msgpack'] },
 };
 
 export function cacheDir() {

@@ -82,14 +82,15 @@ describe.each(['sqlite', 'mysql', 'postgres'] as DjangoEngine[])('storage on %s'
   });
 
   it('creates rows with free keys only (a taken key is a collision, not an error)', async () => {
-    const store = new TypeOrmSessionStore(t.dataSource, { useTz: false, timeZone: ZONE });
+    const store = new TypeOrmSessionStore(t.dataSource, { useTz: false, timeZone: ZONE, codec: { secretKey } });
     const key = `collide${Date.now()}`.padEnd(32, 'x');
-    expect(await store.create(key, 'data', new Date(Date.now() + 60_000))).toBe(true);
-    expect(await store.create(key, 'other', new Date(Date.now() + 60_000))).toBe(false);
-    expect(await store.load(key)).toBe('data');
-    expect(await store.update(key, 'data', new Date(Date.now() + 60_000))).toBe(true);
+    const expiry = () => ({ expireDate: new Date(Date.now() + 60_000), age: 60 });
+    expect(await store.create(key, { a: 1 }, expiry())).toBe(key);
+    expect(await store.create(key, { a: 2 }, expiry())).toBeNull();
+    expect(await store.load(key)).toEqual({ a: 1 });
+    expect(await store.update(key, { a: 1 }, expiry())).toBe(key);
     await store.delete(key);
-    expect(await store.update(key, 'data', new Date(Date.now() + 60_000))).toBe(false);
+    expect(await store.update(key, { a: 1 }, expiry())).toBeNull();
   });
 
   it("rewrites an outdated password hash at login only as passwordUpgrade says, to exactly what this Django writes", async () => {

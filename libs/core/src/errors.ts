@@ -42,3 +42,13 @@ export class InvalidCsrfTokenFormat extends DjangoBridgeError {}
 
 /** Options that cannot work (empty key, unknown algorithm, unsupported Django version...). */
 export class ImproperlyConfigured extends DjangoBridgeError {}
+
+/**
+ * A cache could not be reached or did not answer in time (connection refused, timeout, cluster
+ * down). The Nest layer answers it with 503; it is never taken for a missing session or a login.
+ */
+export class CacheUnavailable extends DjangoBridgeError {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+  }
+}

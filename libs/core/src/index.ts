@@ -33,8 +33,17 @@ export * from './csrf/index.js';
 export { phpSerialize, phpUnserialize, parsePythonBytesLiteral, phpFloatText, type PhpUnserializeOptions } from './serializers/php/index.js';
 export { unpickle, pickleDumps, NaiveDateTime, PyDate, PyFloat, PyTuple, type UnpickleOptions, type PickleDumpsOptions } from './serializers/pickle/index.js';
 export { DjangoSession, SessionInterrupted, DEFAULT_SESSION_COOKIE_AGE, type DjangoSessionOptions } from './session/django-session.js';
-export { type SessionBackend } from './session/session-backend.js';
+export { type SessionBackend, type ExpiringSessionBackend, type SessionDict, type SessionExpiry } from './session/session-backend.js';
+export { SessionCodec } from './session/session-codec.js';
 export { MemorySessionBackend } from './session/memory-session-backend.js';
+export { CacheSessionBackend, CACHE_SESSION_KEY_PREFIX, asCachedSession, readCachedSession, type CacheSessionBackendOptions } from './session/cache-session-backend.js';
+export { CachedDbSessionBackend, CACHED_DB_SESSION_KEY_PREFIX, type CachedDbSessionBackendOptions } from './session/cached-db-session-backend.js';
+export { SignedCookieSessionBackend, SIGNED_COOKIE_SESSION_SALT, SIGNED_COOKIE_MAX_LENGTH, type SignedCookieSessionBackendOptions } from './session/signed-cookie-session-backend.js';
+
+// Django's cache framework, as far as the session engines use it
+export { type DjangoCache } from './cache/django-cache.js';
+export { MemoryDjangoCache } from './cache/memory-cache.js';
+export { defaultKeyFunction, type CacheKeyFunction } from './cache/cache-key.js';
 export { newSessionKey, isValidSessionKey, VALID_KEY_CHARS, SESSION_KEY_LENGTH, MIN_SESSION_KEY_LENGTH, MAX_SESSION_KEY_LENGTH, PHP_SESSION_KEY_PATTERN } from './session/session-key.js';
 export { assertTimeZone, zoneOffsetMinutes, wallTimeToInstant, instantToWallTime } from './time/time-zone.js';
 export { parseCookieHeader, serializeCookie, deleteCookie, httpDate, type CookieOptions } from './http/cookies.js';

@@ -16,6 +16,13 @@ import { DjangoSessionStrategy } from './passport/django-session.strategy.js';
 import { DatabaseHintsMiddleware } from './routing/database-hints.middleware.js';
 import { DjangoBridgeExceptionFilter } from './errors/django-bridge.filter.js';
 import { DjangoSocketService } from './websocket/django-socket.service.js';
+import { DjangoCaches } from './cache/django-caches.js';
+import { DjangoSessionStore } from './session/django-session-store.js';
+import { createSessionStore } from './session/session-engine.js';
+import { GuardedSessionStore } from './session/guarded-session-store.js';
+import { DjangoUserStore } from './users/django-user-store.js';
+import { TypeOrmUserStore } from './users/typeorm-user.store.js';
+import type { ResolvedBridgeOptions } from './django-bridge.options.js';
 
 export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useFactory: (...args: any[]) => DjangoBridgeOptions | Promise<DjangoBridgeOptions>;
@@ -26,6 +33,10 @@ export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'
 
 const SERVICES: Provider[] = [
   { provide: DJANGO_BRIDGE_OPTIONS, useFactory: (raw: DjangoBridgeOptions) => resolveBridgeOptions(raw), inject: [DJANGO_BRIDGE_RAW_OPTIONS] },
+  DjangoCaches,
+  // The stores behind their tokens: the engine `sessionEngine` names, the users of `userStore` or the database.
+  { provide: DjangoSessionStore, useFactory: (o: ResolvedBridgeOptions, caches: DjangoCaches) => new GuardedSessionStore(createSessionStore(o, caches)), inject: [DJANGO_BRIDGE_OPTIONS, DjangoCaches] },
+  { provide: DjangoUserStore, useFactory: (o: ResolvedBridgeOptions) => o.userStore ?? new TypeOrmUserStore(o.databases!, { userModel: o.userModel, useTz: o.useTz, timeZone: o.timeZone }), inject: [DJANGO_BRIDGE_OPTIONS] },
   DjangoSessionService,
   DjangoCsrfService,
   DjangoAuthService,
@@ -42,7 +53,7 @@ const SERVICES: Provider[] = [
   // The bridge's errors (401/403/400/503) answered alike on HTTP and GraphQL.
   { provide: APP_FILTER, useClass: DjangoBridgeExceptionFilter },
 ];
-const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard, DjangoSocketService];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionStore, DjangoUserStore, DjangoCaches, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard, DjangoSocketService];
 
 /** Shares Django's users, sessions and logins with a Nest application. */
 @Module({})

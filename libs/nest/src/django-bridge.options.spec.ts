@@ -82,12 +82,12 @@ describe('resolveBridgeOptions', () => {
 
   it('wraps one DataSource as the "default" alias, or takes DATABASES with routers', () => {
     const single = resolveBridgeOptions(base);
-    expect(single.databases.aliases).toEqual(['default']);
+    expect(single.databases!.aliases).toEqual(['default']);
     expect(single.dataSource).toBe(dataSource);
     const other = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
     const routed = resolveBridgeOptions({ secretKey: 'k', databases: { default: other, usersandsessions: dataSource }, databaseRouters: [{ dbForRead: () => 'usersandsessions' }] });
     expect(routed.dataSource).toBe(other);
-    expect(routed.databases.forRead({ appLabel: 'auth', modelName: 'user' })).toBe(dataSource);
+    expect(routed.databases!.forRead({ appLabel: 'auth', modelName: 'user' })).toBe(dataSource);
     expect(routed.databaseHints({ method: 'GET', originalUrl: '/admin/x?y=1' })).toEqual({ path: '/admin/x', method: 'GET' });
   });
 

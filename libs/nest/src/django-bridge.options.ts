@@ -1,9 +1,13 @@
-import { assertTimeZone, DJANGO_VERSIONS, djangoDefaults, PASSWORD_UPGRADE_POLICIES, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type PasswordHashersOptions, type PasswordUpgradePolicy, type SessionSerializerName } from '@django-bridge/core';
+import { assertTimeZone, type DjangoCache, type SessionBackend, DJANGO_VERSIONS, djangoDefaults, PASSWORD_UPGRADE_POLICIES, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type PasswordHashersOptions, type PasswordUpgradePolicy, type SessionSerializerName } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
 import type { DatabaseRouter } from './routing/database-router.js';
 import { DjangoDatabases } from './routing/django-databases.js';
 import { defaultDatabaseHints, type HintRequest } from './routing/database-hints.middleware.js';
 import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from './users/user-model.js';
+import type { DjangoUserStore } from './users/django-user-store.js';
+import { DJANGO_CACHE_BACKENDS, type DjangoCacheSettings } from './cache/django-cache-settings.js';
+import { isDjangoCache } from './cache/create-django-cache.js';
+import { isSessionBackend, SESSION_ENGINES, sessionEngineName, type SessionEngineName } from './session/session-engine.js';
 
 /**
  * Options of DjangoBridgeModule. Names are Django's settings in camelCase, so values can be copied
@@ -30,6 +34,20 @@ export interface DjangoBridgeOptions {
   databaseRouters?: DatabaseRouter[];
   /** Request-scoped hints handed to the routers; default `{ path, method }` of the request. */
   databaseHints?: (req: HintRequest) => Record<string, unknown>;
+  /**
+   * SESSION_ENGINE: 'db' (default), 'cache', 'cached_db' or 'signed_cookies' (Django's dotted paths
+   * are accepted too), or a SessionBackend of the application's own.
+   */
+  sessionEngine?: SessionEngineName | `django.contrib.sessions.backends.${SessionEngineName}` | SessionBackend;
+  /**
+   * CACHES: each alias's BACKEND, LOCATION, KEY_PREFIX, VERSION and OPTIONS as in settings.py (see
+   * DjangoCacheSettings), or a ready DjangoCache. Needed by the cache and cached_db engines.
+   */
+  caches?: Record<string, DjangoCacheSettings | DjangoCache>;
+  /** SESSION_CACHE_ALIAS; default "default". */
+  sessionCacheAlias?: string;
+  /** A user store of the application's own (see DjangoUserStore); default TypeORM over the site's database. */
+  userStore?: DjangoUserStore;
   /** SESSION_COOKIE_NAME; default "sessionid" (django-php-bridge sites use "PHPSESSID"). */
   sessionCookieName?: string;
   /** SESSION_COOKIE_AGE in seconds; default 1209600 (two weeks). */
@@ -103,9 +121,16 @@ export interface DjangoBridgeOptions {
   csrfUseSessions?: boolean;
 }
 
-export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'passwordWorkFactors' | 'sessionKeyPattern' | 'databases' | 'databaseRouters'>> {
-  /** The routed databases; a single `dataSource` becomes the "default" alias. */
-  databases: DjangoDatabases;
+export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'passwordWorkFactors' | 'sessionKeyPattern' | 'databases' | 'databaseRouters' | 'sessionEngine' | 'userStore' | 'dataSource'>> {
+  /** The engine by short name, or the application's own store. */
+  sessionEngine: SessionEngineName | SessionBackend;
+  userStore: DjangoUserStore | null;
+  /**
+   * The routed databases; a single `dataSource` becomes the "default" alias. Null only when no
+   * store needs one (a userStore of the application's own with the cache or signed_cookies engine).
+   */
+  databases: DjangoDatabases | null;
+  dataSource: DataSource | null;
   sessionCookieDomain: string | null;
   csrfCookieDomain: string | null;
   sessionKeyPattern: RegExp | undefined;
@@ -121,8 +146,9 @@ function fail(option: string, problem: string): never {
   throw new ImproperlyConfigured(`DjangoBridgeModule option "${option}" ${problem}`);
 }
 
-function resolveDatabases(options: DjangoBridgeOptions): DjangoDatabases {
+function resolveDatabases(options: DjangoBridgeOptions, needed: boolean): DjangoDatabases | null {
   const ds = options.dataSource as DataSource | undefined;
+  if (!needed && ds === undefined && options.databases === undefined && !options.databaseRouters?.length) return null;
   if (options.databases !== undefined) {
     if (ds !== undefined) fail('dataSource', 'and "databases" are both set; give the DataSource as databases.default instead');
     if (!options.databases || typeof options.databases !== 'object') fail('databases', 'must map aliases to TypeORM DataSources');
@@ -132,7 +158,7 @@ function resolveDatabases(options: DjangoBridgeOptions): DjangoDatabases {
       fail('databases', (err as Error).message);
     }
   }
-  if (!ds || typeof ds.query !== 'function' || !ds.options) fail('dataSource', 'must be a TypeORM DataSource holding the Django tables');
+  if (!ds || typeof ds.query !== 'function' || !ds.options) fail('dataSource', 'must be a TypeORM DataSource holding the Django tables (or give userStore and a sessionEngine that keeps no rows)');
   if (options.databaseRouters?.length) fail('databaseRouters', 'need "databases" with the aliases they route to');
   return DjangoDatabases.single(ds);
 }
@@ -166,6 +192,36 @@ function workFactors(given: DjangoBridgeOptions['passwordWorkFactors']): DjangoB
   return given;
 }
 
+function resolveSessionEngine(options: DjangoBridgeOptions): SessionEngineName | SessionBackend {
+  const engine = options.sessionEngine ?? 'db';
+  if (isSessionBackend(engine)) return engine;
+  const name = sessionEngineName(engine);
+  if (name === null) fail('sessionEngine', `must be one of ${SESSION_ENGINES.map((e) => `'${e}'`).join(', ')} (or django.contrib.sessions.backends.<name>), or a SessionBackend`);
+  return name;
+}
+
+function resolveCaches(options: DjangoBridgeOptions): Record<string, DjangoCacheSettings | DjangoCache> {
+  const caches = options.caches ?? {};
+  if (!caches || typeof caches !== 'object' || Array.isArray(caches)) fail('caches', 'must map aliases to cache settings (like CACHES) or DjangoCache objects');
+  for (const [alias, entry] of Object.entries(caches)) {
+    if (isDjangoCache(entry)) continue;
+    const settings = entry as DjangoCacheSettings;
+    if (!settings || typeof settings !== 'object') fail(`caches.${alias}`, 'must be cache settings ({ backend, location, ... }) or a DjangoCache');
+    if (!(DJANGO_CACHE_BACKENDS as readonly string[]).includes(settings.backend)) fail(`caches.${alias}.backend`, `must be one of ${DJANGO_CACHE_BACKENDS.join(', ')}`);
+    const locations = Array.isArray(settings.location) ? settings.location : [settings.location];
+    if (locations.length === 0 || locations.some((l) => typeof l !== 'string' || l.trim() === '')) fail(`caches.${alias}.location`, 'must be a non-empty string or list of strings');
+    if (settings.keyPrefix !== undefined && typeof settings.keyPrefix !== 'string') fail(`caches.${alias}.keyPrefix`, 'must be a string');
+    if (settings.version !== undefined && !Number.isSafeInteger(settings.version)) fail(`caches.${alias}.version`, 'must be a whole number');
+    if (settings.keyFunction !== undefined && typeof settings.keyFunction !== 'function') fail(`caches.${alias}.keyFunction`, 'must be a function (key, keyPrefix, version) => string');
+    for (const field of ['connectTimeout', 'commandTimeout'] as const) {
+      const v = settings[field];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) fail(`caches.${alias}.${field}`, 'must be a positive number of milliseconds');
+    }
+    if (settings.options !== undefined && (!settings.options || typeof settings.options !== 'object' || Array.isArray(settings.options))) fail(`caches.${alias}.options`, 'must be an object');
+  }
+  return caches;
+}
+
 /** Validates options and fills Django's defaults; an invalid value stops start-up naming the option. */
 export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBridgeOptions {
   if (!options || typeof options !== 'object') fail('options', 'must be an object');
@@ -175,7 +231,6 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   const djangoVersion = options.djangoVersion ?? LATEST_DJANGO_VERSION;
   if (!isDjangoVersion(djangoVersion)) fail('djangoVersion', `"${String(djangoVersion)}" is not one of ${DJANGO_VERSIONS.join(', ')}; for another line, give the nearest one and set passwordWorkFactors to your line's work factors`);
   if (fallbacks.length && !djangoDefaults(djangoVersion).supportsSecretKeyFallbacks) fail('secretKeyFallbacks', `is not supported by Django ${djangoVersion} (4.1+)`);
-  const databases = resolveDatabases(options);
   const hints = options.databaseHints ?? defaultDatabaseHints;
   if (typeof hints !== 'function') fail('databaseHints', 'must be a function of the request');
   const cookieName = options.sessionCookieName ?? 'sessionid';
@@ -186,6 +241,16 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   if (sameSite !== false && !['Lax', 'Strict', 'None'].includes(sameSite)) fail('sessionCookieSameSite', "must be 'Lax', 'Strict', 'None' or false");
   const serializer = options.sessionSerializer ?? 'json';
   if (!['json', 'php', 'pickle'].includes(serializer)) fail('sessionSerializer', "must be 'json', 'php' or 'pickle'");
+  const sessionEngine = resolveSessionEngine(options);
+  const caches = resolveCaches(options);
+  const sessionCacheAlias = options.sessionCacheAlias ?? 'default';
+  if (typeof sessionCacheAlias !== 'string' || !sessionCacheAlias) fail('sessionCacheAlias', 'must be a cache alias');
+  if ((sessionEngine === 'cache' || sessionEngine === 'cached_db') && !(sessionCacheAlias in caches)) fail('caches', `has no "${sessionCacheAlias}" cache, which sessionEngine '${sessionEngine}' needs (SESSION_CACHE_ALIAS is sessionCacheAlias)`);
+  if (sessionEngine === 'signed_cookies' && serializer !== 'json') fail('sessionSerializer', `must be 'json' with sessionEngine 'signed_cookies'`);
+  const userStore = options.userStore ?? null;
+  if (userStore !== null && (typeof userStore !== 'object' || typeof userStore.findById !== 'function' || typeof userStore.findByUsername !== 'function')) fail('userStore', 'must implement DjangoUserStore');
+  // Users and the db/cached_db engines live in Django's tables; only custom stores do without them.
+  const databases = resolveDatabases(options, userStore === null || sessionEngine === 'db' || sessionEngine === 'cached_db');
   const storeClass = options.sessionStoreClass ?? 'SessionStore';
   if (!/^[A-Za-z_][\w.<>]*$/.test(storeClass)) fail('sessionStoreClass', 'must be a Python class __qualname__');
   const backends = options.authenticationBackends ?? [MODEL_BACKEND];
@@ -225,7 +290,7 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     secretKey: options.secretKey,
     secretKeyFallbacks: fallbacks,
     djangoVersion,
-    dataSource: databases.default,
+    dataSource: databases?.default ?? null,
     databases,
     databaseHints: hints,
     sessionCookieName: cookieName,
@@ -238,6 +303,10 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     sessionSaveEveryRequest: options.sessionSaveEveryRequest ?? false,
     sessionExpireAtBrowserClose: options.sessionExpireAtBrowserClose ?? false,
     sessionSerializer: serializer,
+    sessionEngine,
+    caches,
+    sessionCacheAlias,
+    userStore,
     sessionStoreClass: storeClass,
     sessionKeyPattern: options.sessionKeyPattern ?? (serializer === 'php' ? PHP_SESSION_KEY_PATTERN : undefined),
     authenticationBackends: backends,

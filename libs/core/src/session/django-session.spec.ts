@@ -2,14 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { ImproperlyConfigured } from '../errors.js';
 import { DjangoSession, SessionInterrupted } from './django-session.js';
 import { MemorySessionBackend } from './memory-session-backend.js';
-import { encodeSessionData } from './session-data.js';
+import { SessionCodec } from './session-codec.js';
 
 const secretKey = 'test-secret';
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 
 function setup(now = () => T0) {
   const backend = new MemorySessionBackend(now);
-  const make = (key: string | null | undefined, extra = {}) => new DjangoSession(key, { backend, secretKey, now, ...extra });
+  const make = (key: string | null | undefined, extra = {}) => new DjangoSession(key, { backend, now, ...extra });
   return { backend, make };
 }
 
@@ -33,17 +33,15 @@ describe('DjangoSession', () => {
     for (const key of ['short', '', 'x'.repeat(41), 'has space inside', "' OR 1=1 --"]) expect(make(key).key).toBeNull();
     const unknown = await make('abcdefghijklmnopqrstuvwxyz012345').load();
     expect(unknown.key).toBeNull();
-    backend.rows.set('expiredkey', { sessionData: encodeSessionData({ a: 1 }, { secretKey }), expireDate: new Date(T0 - 1) });
+    backend.rows.set('expiredkey', { session: { a: 1 }, expireDate: new Date(T0 - 1) });
     expect((await make('expiredkey').load()).key).toBeNull();
   });
 
-  it('keeps the key but empties the data when the stored data is corrupt', async () => {
-    const { backend, make } = setup();
-    backend.rows.set('corruptkey', { sessionData: 'garbage', expireDate: new Date(T0 + 1000) });
+  it('decodes corrupt stored data as Django does: an empty dict, reported', () => {
     const reports: unknown[] = [];
-    const s = await make('corruptkey', { onCorrupt: (e: unknown) => reports.push(e) }).load();
-    expect(s.key).toBe('corruptkey');
-    expect(s.toObject()).toEqual({});
+    const codec = new SessionCodec({ secretKey }, (e) => reports.push(e));
+    expect(codec.decode('garbage')).toEqual({});
+    expect(codec.decode(codec.encode({ a: 1 }))).toEqual({ a: 1 });
     expect(reports).toHaveLength(1);
   });
 

@@ -1,15 +1,18 @@
-import { ImproperlyConfigured, SuspiciousSession } from '../errors.js';
+import { type DjangoVersion } from '../django-version.js';
+import { ImproperlyConfigured } from '../errors.js';
 import { wallTimeToInstant } from '../time/time-zone.js';
-import { type SessionBackend } from './session-backend.js';
-import { decodeSessionData, encodeSessionData, type DecodeSessionDataOptions } from './session-data.js';
-import { isValidSessionKey, newSessionKey } from './session-key.js';
+import { type SessionBackend, type SessionExpiry } from './session-backend.js';
+import { isValidSessionKey, MAX_SESSION_KEY_LENGTH, newSessionKey } from './session-key.js';
 
 /** Django's default SESSION_COOKIE_AGE: two weeks. */
 export const DEFAULT_SESSION_COOKIE_AGE = 1_209_600;
 const EXPIRY_KEY = '_session_expiry';
 
-export interface DjangoSessionOptions extends DecodeSessionDataOptions {
+export interface DjangoSessionOptions {
+  /** The engine the session lives in (db, cache, cached_db, signed_cookies or the application's own). */
   backend: SessionBackend;
+  /** The site's Django line: a datetime expiry needs 4.1+. */
+  djangoVersion?: DjangoVersion;
   /** SESSION_COOKIE_AGE in seconds. */
   cookieAge?: number;
   /** SESSION_EXPIRE_AT_BROWSER_CLOSE. */
@@ -18,10 +21,8 @@ export interface DjangoSessionOptions extends DecodeSessionDataOptions {
   timeZone?: string;
   /** Current time in milliseconds; injectable for tests. */
   now?: () => number;
-  /** Accepted shape of incoming keys (default: 8-40 printable ASCII characters). */
+  /** Accepted shape of incoming keys (default: printable ASCII, 8 characters up to the engine's maxKeyLength). */
   keyPattern?: RegExp;
-  /** Called when stored data cannot be decoded (Django logs "Session data corrupted"). */
-  onCorrupt?: (error: SuspiciousSession) => void;
 }
 
 /** Thrown by save() when the row disappeared during the request (Django's SessionInterrupted, HTTP 400). */
@@ -33,7 +34,7 @@ export class SessionInterrupted extends Error {
 }
 
 /**
- * Django's `SessionBase` + db `SessionStore` semantics over a {@link SessionBackend}: lazy load,
+ * Django's `SessionBase` semantics over a {@link SessionBackend} (the engine): lazy load,
  * accessed/modified flags, flush, cycle_key, create with collision retry, expiry rules. Load once
  * (`await load()`), then read and write synchronously like a dict; `save()` at the end.
  */
@@ -47,7 +48,8 @@ export class DjangoSession {
     sessionKey: string | null | undefined,
     private readonly options: DjangoSessionOptions,
   ) {
-    this.sessionKey = isValidSessionKey(sessionKey, options.keyPattern) ? sessionKey : null;
+    const maxLength = options.backend.maxKeyLength ?? MAX_SESSION_KEY_LENGTH;
+    this.sessionKey = isValidSessionKey(sessionKey, options.keyPattern, maxLength) ? sessionKey : null;
   }
 
   /** The session key, or null when there is none (no cookie, invalid, expired, flushed). */
@@ -59,29 +61,17 @@ export class DjangoSession {
     return this.cache !== null;
   }
 
-  /** Reads the stored session once; later calls do nothing. Undecodable data gives an empty session. */
+  /** Reads the stored session once; later calls do nothing. The engine decides what bad data gives. */
   async load(): Promise<this> {
     if (this.cache) return this;
     if (this.sessionKey === null) {
       this.cache = new Map();
       return this;
     }
-    const text = await this.options.backend.load(this.sessionKey);
+    const dict = await this.options.backend.load(this.sessionKey);
     if (this.cache) return this; // loaded concurrently
-    if (text === null) {
-      this.sessionKey = null;
-      this.cache = new Map();
-      return this;
-    }
-    let dict: Record<string, unknown> = {};
-    try {
-      dict = decodeSessionData(text, this.options);
-    } catch (err) {
-      // Like Django: keep the key, start from an empty dict, report it.
-      if (!(err instanceof SuspiciousSession)) throw err;
-      this.options.onCorrupt?.(err);
-    }
-    this.cache = new Map(Object.entries(dict));
+    if (dict === null) this.sessionKey = null;
+    this.cache = new Map(Object.entries(dict ?? {}));
     return this;
   }
 
@@ -178,7 +168,9 @@ export class DjangoSession {
       const key = newSessionKey();
       if (await this.options.backend.exists(key)) continue;
       this.sessionKey = key;
-      if (await this.options.backend.create(key, this.encode(), this.getExpiryDate())) {
+      const stored = await this.options.backend.create(key, this.snapshot(), this.expiry());
+      if (stored !== null) {
+        this.sessionKey = stored;
         this.modified = true;
         return;
       }
@@ -186,18 +178,26 @@ export class DjangoSession {
     throw new Error('Unable to create a new session key');
   }
 
-  /** Writes the session: creates it when it has no key yet; SessionInterrupted if the row vanished. */
+  /** Writes the session: creates it when it has no key yet; SessionInterrupted if it vanished meanwhile. */
   async save(): Promise<void> {
     if (this.sessionKey === null) return this.create();
-    if (!(await this.options.backend.update(this.sessionKey, this.encode(), this.getExpiryDate()))) throw new SessionInterrupted();
+    const stored = await this.options.backend.update(this.sessionKey, this.snapshot(), this.expiry());
+    if (stored === null) throw new SessionInterrupted();
+    this.sessionKey = stored;
   }
 
   private async deleteStored(): Promise<void> {
     if (this.sessionKey !== null) await this.options.backend.delete(this.sessionKey);
   }
 
-  private encode(): string {
-    return encodeSessionData(Object.fromEntries(this.cache ?? new Map()), this.options);
+  private snapshot(): Record<string, unknown> {
+    return Object.fromEntries(this.cache ?? new Map());
+  }
+
+  /** Both forms of the expiry, computed at one instant so they agree. */
+  private expiry(): SessionExpiry {
+    const now = this.now();
+    return { expireDate: this.getExpiryDate(now), age: this.getExpiryAge(now) };
   }
 
   private now(): number {

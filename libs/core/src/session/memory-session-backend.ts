@@ -1,30 +1,38 @@
-import { type SessionBackend } from './session-backend.js';
+import { type ExpiringSessionBackend, type SessionDict, type SessionExpiry } from './session-backend.js';
 
-/** A SessionBackend in process memory: for tests and single-process tools, not for sharing with Django. */
-export class MemorySessionBackend implements SessionBackend {
-  readonly rows = new Map<string, { sessionData: string; expireDate: Date }>();
+/**
+ * The db engine's semantics in process memory: for unit tests and single-process tools, not for
+ * sharing with Django. Data is copied in and out (as a database would), so a test that changes a
+ * session after saving it sees the stored copy unchanged.
+ */
+export class MemorySessionBackend implements ExpiringSessionBackend {
+  readonly rows = new Map<string, { session: SessionDict; expireDate: Date }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async load(key: string): Promise<string | null> {
+  async loadWithExpiry(key: string): Promise<{ session: SessionDict; expireDate: Date } | null> {
     const row = this.rows.get(key);
-    return row && row.expireDate.getTime() > this.now() ? row.sessionData : null;
+    return row && row.expireDate.getTime() > this.now() ? { session: structuredClone(row.session), expireDate: row.expireDate } : null;
+  }
+
+  async load(key: string): Promise<SessionDict | null> {
+    return (await this.loadWithExpiry(key))?.session ?? null;
   }
 
   async exists(key: string): Promise<boolean> {
     return this.rows.has(key);
   }
 
-  async create(key: string, sessionData: string, expireDate: Date): Promise<boolean> {
-    if (this.rows.has(key)) return false;
-    this.rows.set(key, { sessionData, expireDate });
-    return true;
+  async create(key: string, session: SessionDict, expiry: SessionExpiry): Promise<string | null> {
+    if (this.rows.has(key)) return null;
+    this.rows.set(key, { session: structuredClone(session), expireDate: expiry.expireDate });
+    return key;
   }
 
-  async update(key: string, sessionData: string, expireDate: Date): Promise<boolean> {
-    if (!this.rows.has(key)) return false;
-    this.rows.set(key, { sessionData, expireDate });
-    return true;
+  async update(key: string, session: SessionDict, expiry: SessionExpiry): Promise<string | null> {
+    if (!this.rows.has(key)) return null;
+    this.rows.set(key, { session: structuredClone(session), expireDate: expiry.expireDate });
+    return key;
   }
 
   async delete(key: string): Promise<void> {

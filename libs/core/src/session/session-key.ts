@@ -21,8 +21,8 @@ export function newSessionKey(): string {
 /**
  * Whether a cookie value can name a session. Django only checks the length; this also refuses
  * anything outside printable ASCII or longer than the column, so odd input never reaches the database.
- * `pattern` narrows it further (PHP's session id alphabets, for instance).
+ * `maxLength` is the engine's (signed_cookies keys are the whole cookie). `pattern` narrows it further (PHP's session id alphabets, for instance).
  */
-export function isValidSessionKey(key: unknown, pattern: RegExp = /^[\x21-\x7e]+$/): key is string {
-  return typeof key === 'string' && key.length >= MIN_SESSION_KEY_LENGTH && key.length <= MAX_SESSION_KEY_LENGTH && pattern.test(key);
+export function isValidSessionKey(key: unknown, pattern: RegExp = /^[\x21-\x7e]+$/, maxLength = MAX_SESSION_KEY_LENGTH): key is string {
+  return typeof key === 'string' && key.length >= MIN_SESSION_KEY_LENGTH && key.length <= maxLength && pattern.test(key);
 }

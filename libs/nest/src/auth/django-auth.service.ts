@@ -6,7 +6,7 @@ import { DjangoCsrfService } from '../csrf/django-csrf.service.js';
 import { DjangoSessionService } from '../session/django-session.service.js';
 import { DjangoRequestContext } from '../context/django-request-context.js';
 import { DjangoUser } from '../users/django-user.js';
-import { TypeOrmUserStore } from '../users/typeorm-user.store.js';
+import { DjangoUserStore } from '../users/django-user-store.js';
 
 /**
  * Django's `django.contrib.auth` functions against the shared database: get_user (with the session
@@ -14,7 +14,6 @@ import { TypeOrmUserStore } from '../users/typeorm-user.store.js';
  */
 @Injectable()
 export class DjangoAuthService {
-  readonly users: TypeOrmUserStore;
   private readonly permissionCache = new WeakMap<DjangoUser, Promise<Set<string>>>();
   private readonly logger = new Logger('DjangoAuth');
 
@@ -22,9 +21,9 @@ export class DjangoAuthService {
     @Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions,
     private readonly sessions: DjangoSessionService,
     private readonly csrf: DjangoCsrfService,
-  ) {
-    this.users = new TypeOrmUserStore(options.databases, { userModel: options.userModel, useTz: options.useTz, timeZone: options.timeZone });
-  }
+    /** Django's users, groups and permissions (`userStore`, TypeORM by default). */
+    @Inject(DjangoUserStore) readonly users: DjangoUserStore,
+  ) {}
 
   /** The current hash of a password for `_auth_user_hash`. */
   sessionAuthHash(user: DjangoUser): string {

@@ -1,3 +1,5 @@
+import { CacheUnavailable, SessionInterrupted } from '@django-bridge/core';
+
 /**
  * A query on Django's tables failed (database down, connection lost, schema mismatch). The bridge
  * turns it into a 503: a broken database must never look like a login decision or leak a trace.
@@ -9,11 +11,14 @@ export class DjangoDatabaseUnavailable extends Error {
   }
 }
 
-/** Runs a database operation, wrapping any failure in DjangoDatabaseUnavailable. */
+/**
+ * Runs a store operation, wrapping any failure in DjangoDatabaseUnavailable; a cache's own
+ * CacheUnavailable and Django's SessionInterrupted keep their meaning.
+ */
 export async function guardDatabase<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (err) {
-    throw err instanceof DjangoDatabaseUnavailable ? err : new DjangoDatabaseUnavailable(err);
+    throw err instanceof DjangoDatabaseUnavailable || err instanceof CacheUnavailable || err instanceof SessionInterrupted ? err : new DjangoDatabaseUnavailable(err);
   }
 }

@@ -1,4 +1,4 @@
-import { SessionInterrupted } from '@django-bridge/core';
+import { CacheUnavailable, SessionInterrupted } from '@django-bridge/core';
 import { HttpStatus, Logger } from '@nestjs/common';
 import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DjangoCsrfFailure, DjangoNotAuthenticated, DjangoPermissionDenied, DjangoUnsupportedContext } from './bridge-exceptions.js';
@@ -16,17 +16,17 @@ export interface BridgeFailure {
 }
 
 /** Every error class the bridge maps; DjangoBridgeExceptionFilter catches exactly these. */
-export const BRIDGE_ERROR_TYPES = [DjangoDatabaseUnavailable, SessionInterrupted, DjangoNotAuthenticated, DjangoPermissionDenied, DjangoCsrfFailure, DjangoUnsupportedContext] as const;
+export const BRIDGE_ERROR_TYPES = [DjangoDatabaseUnavailable, CacheUnavailable, SessionInterrupted, DjangoNotAuthenticated, DjangoPermissionDenied, DjangoCsrfFailure, DjangoUnsupportedContext] as const;
 
 const logger = new Logger('DjangoBridge');
 
 /**
  * The one mapping of the bridge's errors to answers: 400 for an interrupted session (as Django),
- * 401 / 403 for authentication and authorization, 503 for a database failure. Null for any other
+ * 401 / 403 for authentication and authorization, 503 for a database or cache failure. Null for any other
  * error, which the bridge leaves to the application.
  */
 export function bridgeFailure(err: unknown): BridgeFailure | null {
-  if (err instanceof DjangoDatabaseUnavailable) return { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable', message: 'Session store unavailable; try again later' };
+  if (err instanceof DjangoDatabaseUnavailable || err instanceof CacheUnavailable) return { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable', message: 'Session store unavailable; try again later' };
   if (err instanceof SessionInterrupted) return { status: HttpStatus.BAD_REQUEST, code: 'BAD_REQUEST', error: 'Bad Request', message: err.message };
   if (err instanceof DjangoNotAuthenticated) return { status: HttpStatus.UNAUTHORIZED, code: 'UNAUTHENTICATED', error: 'Unauthorized', message: err.message };
   if (err instanceof DjangoPermissionDenied || err instanceof DjangoCsrfFailure) return { status: HttpStatus.FORBIDDEN, code: 'FORBIDDEN', error: 'Forbidden', message: err.message };
@@ -38,6 +38,7 @@ export function bridgeFailure(err: unknown): BridgeFailure | null {
 /** Logs what the operator must see (the database error behind a 503, a guard on an unsupported transport); clients never get it. */
 export function reportBridgeFailure(err: unknown): void {
   if (err instanceof DjangoDatabaseUnavailable) logger.error(`Django database query failed: ${(err.cause as Error)?.message ?? String(err.cause)}`);
+  else if (err instanceof CacheUnavailable) logger.error(`Django cache failed: ${err.message}`);
   else if (err instanceof DjangoUnsupportedContext) logger.error(err.message);
 }
 

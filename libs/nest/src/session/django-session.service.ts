@@ -1,11 +1,11 @@
-import { DjangoSession, deleteCookie, serializeCookie } from '@django-bridge/core';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DjangoSession, deleteCookie, serializeCookie, type SessionBackend } from '@django-bridge/core';
+import { Inject, Injectable } from '@nestjs/common';
 import { DjangoRequestContext } from '../context/django-request-context.js';
 import { guardDatabase } from '../database/database-unavailable.js';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { appendVaryCookie, setResponseCookie } from '../http/http-adapter.js';
-import { TypeOrmSessionStore } from './typeorm-session.store.js';
+import { DjangoSessionStore } from './django-session-store.js';
 
 /**
  * Django's SessionMiddleware for Nest: one DjangoSession per request (in its DjangoRequestContext,
@@ -16,12 +16,11 @@ import { TypeOrmSessionStore } from './typeorm-session.store.js';
  */
 @Injectable()
 export class DjangoSessionService {
-  private readonly logger = new Logger('DjangoSession');
-  readonly store: TypeOrmSessionStore;
-
-  constructor(@Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions) {
-    this.store = new TypeOrmSessionStore(options.databases, { useTz: options.useTz, timeZone: options.timeZone });
-  }
+  constructor(
+    @Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions,
+    /** The engine sessions live in (`sessionEngine`). */
+    @Inject(DjangoSessionStore) readonly store: SessionBackend,
+  ) {}
 
   /** The session cookie value carried by the request, if any. */
   cookieKey(req: object): string | undefined {
@@ -35,23 +34,18 @@ export class DjangoSessionService {
       const o = this.options;
       context.session = new DjangoSession(context.cookies[o.sessionCookieName], {
         backend: this.store,
-        secretKey: o.secretKey,
-        fallbackKeys: o.secretKeyFallbacks,
-        serializer: o.sessionSerializer,
-        salt: o.sessionSalt,
         djangoVersion: o.djangoVersion,
         cookieAge: o.sessionCookieAge,
         expireAtBrowserClose: o.sessionExpireAtBrowserClose,
         timeZone: o.timeZone,
         keyPattern: o.sessionKeyPattern,
-        onCorrupt: (err) => this.logger.warn(err.message),
       });
     }
     return context.session;
   }
 
   /**
-   * The loaded session; DjangoDatabaseUnavailable when the database fails. Concurrent callers (the
+   * The loaded session; DjangoDatabaseUnavailable or CacheUnavailable when the store fails. Concurrent callers (the
    * root resolvers of one GraphQL operation run in parallel) share one read: DjangoSession.load
    * alone would query once per caller until the first read returns. A failed read is not kept.
    */

@@ -1,11 +1,17 @@
-import type { SessionBackend } from '@django-bridge/core';
+import { SessionCodec, type DecodeSessionDataOptions, type ExpiringSessionBackend, type SessionDict, type SessionExpiry } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
 import { DJANGO_MODELS } from '../routing/django-model.js';
 import { DjangoDatabases } from '../routing/django-databases.js';
 import { DjangoDatabaseUnavailable, guardDatabase } from '../database/database-unavailable.js';
-import { dialectOf, isDuplicateKeyError, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
+import { dateTimeSelect, dialectOf, fromDatabaseDateTime, isDuplicateKeyError, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
 
 export interface TypeOrmSessionStoreOptions extends Partial<DateTimeConvention> {
+  /**
+   * How `session_data` is encoded: SessionBase.encode/decode with the site's SECRET_KEY and
+   * serializer (a SessionCodec, or its options). Required to read and write sessions; a store
+   * used only for clearExpired needs none.
+   */
+  codec?: SessionCodec | DecodeSessionDataOptions;
   /** Django's session table; default `django_session`. */
   tableName?: string;
   /** Clock in milliseconds; injectable for tests. */
@@ -25,9 +31,10 @@ interface Target {
  * (see toDatabaseDateTime), so rows written here and by Django are interchangeable. Given
  * DjangoDatabases, each read and write goes where the routers send the `sessions.session` model.
  */
-export class TypeOrmSessionStore implements SessionBackend {
+export class TypeOrmSessionStore implements ExpiringSessionBackend {
   private readonly databases: DjangoDatabases;
   private readonly convention: DateTimeConvention;
+  private readonly sessionCodec: SessionCodec | undefined;
 
   constructor(
     dataSource: DataSource | DjangoDatabases,
@@ -35,6 +42,13 @@ export class TypeOrmSessionStore implements SessionBackend {
   ) {
     this.databases = dataSource instanceof DjangoDatabases ? dataSource : DjangoDatabases.single(dataSource);
     this.convention = { useTz: options.useTz ?? true, timeZone: options.timeZone ?? 'UTC' };
+    const codec = options.codec;
+    this.sessionCodec = codec === undefined || codec instanceof SessionCodec ? codec : new SessionCodec(codec);
+  }
+
+  private get codec(): SessionCodec {
+    if (!this.sessionCodec) throw new Error('TypeOrmSessionStore needs the "codec" option to read or write sessions');
+    return this.sessionCodec;
   }
 
   /** Django's db_for_read / db_for_write for the session model. */
@@ -66,12 +80,25 @@ export class TypeOrmSessionStore implements SessionBackend {
     });
   }
 
-  async load(sessionKey: string): Promise<string | null> {
+  /** The encoded `session_data` of a live row and its `expire_date`, or null. */
+  async loadRow(sessionKey: string): Promise<{ sessionData: string; expireDate: Date } | null> {
     const t = this.target('read');
     const p = (n: number) => placeholder(t.dialect, n);
-    const { rows } = await this.run(t, `SELECT session_data FROM ${t.table} WHERE session_key = ${p(1)} AND expire_date > ${p(2)}`, [sessionKey, this.nowParam(t)]);
+    const { rows } = await this.run(t, `SELECT session_data, ${dateTimeSelect(t.dialect, 'expire_date')} AS expire_date FROM ${t.table} WHERE session_key = ${p(1)} AND expire_date > ${p(2)}`, [sessionKey, this.nowParam(t)]);
     const data = rows[0]?.session_data;
-    return typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : null;
+    const sessionData = typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : null;
+    // A row whose expiry cannot be read is no session (fail closed; the drivers always give one).
+    const expireDate = fromDatabaseDateTime(rows[0]?.expire_date, this.convention);
+    return sessionData === null || expireDate === null ? null : { sessionData, expireDate };
+  }
+
+  async loadWithExpiry(sessionKey: string): Promise<{ session: SessionDict; expireDate: Date } | null> {
+    const row = await this.loadRow(sessionKey);
+    return row && { session: this.codec.decode(row.sessionData), expireDate: row.expireDate };
+  }
+
+  async load(sessionKey: string): Promise<SessionDict | null> {
+    return (await this.loadWithExpiry(sessionKey))?.session ?? null;
   }
 
   async exists(sessionKey: string): Promise<boolean> {
@@ -83,7 +110,16 @@ export class TypeOrmSessionStore implements SessionBackend {
     return rows.length > 0;
   }
 
-  async create(sessionKey: string, sessionData: string, expireDate: Date): Promise<boolean> {
+  async create(sessionKey: string, session: SessionDict, expiry: SessionExpiry): Promise<string | null> {
+    return (await this.createRow(sessionKey, this.codec.encode(session), expiry.expireDate)) ? sessionKey : null;
+  }
+
+  async update(sessionKey: string, session: SessionDict, expiry: SessionExpiry): Promise<string | null> {
+    return (await this.updateRow(sessionKey, this.codec.encode(session), expiry.expireDate)) ? sessionKey : null;
+  }
+
+  /** Inserts an encoded row; false when the key is taken. */
+  async createRow(sessionKey: string, sessionData: string, expireDate: Date): Promise<boolean> {
     const t = this.target('write');
     const p = (n: number) => placeholder(t.dialect, n);
     try {
@@ -95,7 +131,8 @@ export class TypeOrmSessionStore implements SessionBackend {
     }
   }
 
-  async update(sessionKey: string, sessionData: string, expireDate: Date): Promise<boolean> {
+  /** Rewrites an encoded row; false when it vanished. */
+  async updateRow(sessionKey: string, sessionData: string, expireDate: Date): Promise<boolean> {
     const t = this.target('write');
     const p = (n: number) => placeholder(t.dialect, n);
     const { affected } = await this.run(t, `UPDATE ${t.table} SET session_data = ${p(1)}, expire_date = ${p(2)} WHERE session_key = ${p(3)}`, [sessionData, this.expireParam(t, expireDate), sessionKey]);

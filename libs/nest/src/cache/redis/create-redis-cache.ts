@@ -1,0 +1,7 @@
+import { ImproperlyConfigured, type DjangoCache } from '@django-bridge/core';
+import type { DjangoCacheSettings } from '../django-cache-settings.js';
+
+/** Django's RedisCache or django-redis for one CACHES entry. */
+export function createRedisCache(alias: string, settings: DjangoCacheSettings): DjangoCache {
+  throw new ImproperlyConfigured(`caches.${alias}: ${settings.backend} is not available yet`);
+}

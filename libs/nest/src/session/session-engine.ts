@@ -1,0 +1,54 @@
+import { CachedDbSessionBackend, CacheSessionBackend, ImproperlyConfigured, PickleSerializer, resolveSessionSerializer, SessionCodec, SignedCookieSessionBackend, type SessionBackend } from '@django-bridge/core';
+import { Logger } from '@nestjs/common';
+import type { DjangoCaches } from '../cache/django-caches.js';
+import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
+import { TypeOrmSessionStore } from './typeorm-session.store.js';
+
+/** SESSION_ENGINE values, by the last part of Django's dotted path. */
+export const SESSION_ENGINES = ['db', 'cache', 'cached_db', 'signed_cookies'] as const;
+export type SessionEngineName = (typeof SESSION_ENGINES)[number];
+
+/** "cache" or "django.contrib.sessions.backends.cache" to "cache"; null for anything else. */
+export function sessionEngineName(value: unknown): SessionEngineName | null {
+  if (typeof value !== 'string') return null;
+  const name = value.startsWith('django.contrib.sessions.backends.') ? value.slice('django.contrib.sessions.backends.'.length) : value;
+  return (SESSION_ENGINES as readonly string[]).includes(name) ? (name as SessionEngineName) : null;
+}
+
+/** Whether a value can serve as a session store of the application's own. */
+export function isSessionBackend(value: unknown): value is SessionBackend {
+  const v = value as Partial<SessionBackend> | null;
+  return !!v && typeof v === 'object' && ['load', 'exists', 'create', 'update', 'delete', 'clearExpired'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function');
+}
+
+const logger = new Logger('DjangoSession');
+
+/** The session store `sessionEngine` names, built over the site's databases and caches. */
+export function createSessionStore(options: ResolvedBridgeOptions, caches: DjangoCaches): SessionBackend {
+  const engine = options.sessionEngine;
+  if (typeof engine !== 'string') return engine;
+  const o = options;
+  const codec = new SessionCodec(
+    { secretKey: o.secretKey, fallbackKeys: o.secretKeyFallbacks, serializer: o.sessionSerializer, salt: o.sessionSalt, djangoVersion: o.djangoVersion },
+    (err) => logger.warn(err.message),
+  );
+  const db = () => new TypeOrmSessionStore(o.databases!, { useTz: o.useTz, timeZone: o.timeZone, codec });
+  const onCorrupt = (err: unknown) => logger.warn(`Session data corrupted in the cache: ${(err as Error)?.message ?? String(err)}`);
+  switch (engine) {
+    case 'db':
+      return db();
+    case 'cache':
+      return new CacheSessionBackend(caches.get(o.sessionCacheAlias), { onCorrupt });
+    case 'cached_db':
+      return new CachedDbSessionBackend(db(), caches.get(o.sessionCacheAlias), {
+        // Django 5.1+ logs a failed cache write after saving to the database and carries on.
+        tolerateCacheWriteErrors: !['3.2', '4.0', '4.1', '4.2', '5.0'].includes(o.djangoVersion),
+        onCacheError: (err) => logger.warn(`Session cache failed; the database answered: ${(err as Error)?.message ?? String(err)}`),
+      });
+    case 'signed_cookies': {
+      const serializer = resolveSessionSerializer(o.sessionSerializer);
+      if (serializer === PickleSerializer) throw new ImproperlyConfigured('sessionEngine "signed_cookies" with sessionSerializer "pickle" is not supported');
+      return new SignedCookieSessionBackend({ secretKey: o.secretKey, fallbackKeys: o.secretKeyFallbacks, serializer, cookieAge: o.sessionCookieAge, djangoVersion: o.djangoVersion, onCorrupt: (err) => logger.warn(`Session cookie refused: ${err.message}`) });
+    }
+  }
+}
