@@ -14,7 +14,7 @@ import { DJANGO_LINES, djangoRunner } from './django-lines.mjs';
 // debootstrap and zstd build and cache the Debian trixie root that runs Django 6.1.
 const DEBIAN_PACKAGES = ['debootstrap', 'zstd', 'python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'php-mysql', 'php-pgsql', 'php-sqlite3', 'nginx-light', 'chromium',
   // Django's cache session engines: redis-py, django-redis (with msgpack), pymemcache, and the servers the tests start.
-  'python3-redis', 'python3-django-redis', 'python3-msgpack', 'python3-pymemcache', 'redis-server', 'memcached'];
+  'python3-redis', 'python3-django-redis', 'python3-msgpack', 'python3-pymemcache', 'redis-server', 'redis-tools', 'memcached', 'openssl'];
 
 // The integration tests need these; started when down, and the run fails if they stay down.
 const SERVICES = [

@@ -1,7 +1,10 @@
 /**
  * Drives the real Django test project in test/django/project from the integration tests, on any
  * installed Django line (3.2 is Debian's python3-django; 4.2, 5.2, 6.1 see django-line.ts): Django's own `migrate` on SQLite, MariaDB/MySQL or PostgreSQL, users, groups
- * and permissions, logging in through Django's views, and asking Django who a cookie belongs to.
+ * and permissions, logging in through Django's views, and asking Django who a cookie belongs to,
+ * under any SESSION_ENGINE (db, cache, cached_db, signed_cookies) with Redis (Django's RedisCache or
+ * django-redis) or Memcached (PyMemcacheCache) caches: Django's own session store answers every
+ * question, so a cache engine is read from the cache, never from the table.
  *
  * Every call is one `/usr/bin/python3 bridge_cli.py` process with one JSON request on stdin and one
  * JSON answer on stdout. Any Python error throws, with Django's traceback; nothing is ever skipped.
@@ -47,7 +50,37 @@ export interface DjangoProjectEnv {
   hashers?: string[];
   /** CSRF_TRUSTED_ORIGINS (4.0+ entries carry a scheme); default none. */
   csrfTrustedOrigins?: string[];
+  /** SESSION_ENGINE, by the last part of its dotted path; default db. */
+  sessionEngine?: DjangoSessionEngine;
+  /** SESSION_COOKIE_AGE in seconds; default 1209600. */
+  sessionCookieAge?: number;
+  /** CACHES['default'] BACKEND (the cache and cached_db engines need one); the built-in RedisCache is refused on 3.2. */
+  cacheBackend?: DjangoCacheBackend;
+  /** LOCATION: redis://host:port/db or host:port (Memcached); several as a list. */
+  cacheLocation?: string | string[];
+  /** KEY_PREFIX; default "". */
+  cacheKeyPrefix?: string;
+  /** VERSION; default 1. */
+  cacheVersion?: number;
+  /** django-redis only: OPTIONS SERIALIZER (default pickle). */
+  redisSerializer?: 'pickle' | 'json' | 'msgpack';
+  /** django-redis only: OPTIONS COMPRESSOR (default none). */
+  redisCompressor?: 'none' | 'zlib';
 }
+
+export type DjangoSessionEngine = 'db' | 'cache' | 'cached_db' | 'signed_cookies';
+export type DjangoCacheBackend = 'django.core.cache.backends.redis.RedisCache' | 'django_redis.cache.RedisCache' | 'django.core.cache.backends.memcached.PyMemcacheCache';
+
+/** Where a cache engine keeps a session (bridge_cli `session_cache_key`). */
+export interface SessionCacheKey {
+  /** The key the session store hands the cache ("django.contrib.sessions.cache" + session key). */
+  key: string;
+  /** The key in the server, after the cache's make_key (KEY_PREFIX:VERSION:key by default). */
+  made_key: string;
+}
+
+/** A command's answer, or the exception Django raised running it (bridge_cli `attempt`). */
+export type Attempt<T> = { ok: T; raised?: undefined } | { ok?: undefined; raised: string };
 
 /** Where Nest/TypeORM should connect to reach the same database Django uses. */
 export interface DjangoConnection {
@@ -162,7 +195,7 @@ export const djangoCalls = {
   permissions: (username: string) => call<string[]>('permissions', { username }),
   getUser: (username: string) => call<DjangoUserRow>('get_user', { username }),
   login: (username: string, password: string, cookies: Cookies = {}) => call('login', { username, password, cookies }, (raw) => toResponse(raw as DjangoResponse<WhoAmI | { error: string }> & { set_cookie: string[] })),
-  whoami: (cookies: Cookies) => call<WhoAmI & { session_exists: boolean }>('whoami', { cookies }),
+  whoami: (cookies: Cookies) => call<WhoAmI & SessionExists>('whoami', { cookies }),
   logout: (cookies: Cookies) => call('logout', { cookies }, (raw) => toResponse(raw as DjangoResponse<{ ok: boolean }> & { set_cookie: string[] })),
   decodeSession: (sessionKey: string) => call<Record<string, unknown>>('decode_session', { session_key: sessionKey }),
   /** GET /csrf/ (get_token): body.token is a masked token, cookies.csrftoken the cookie Django set. */
@@ -181,7 +214,26 @@ export const djangoCalls = {
   sessionRow: (sessionKey: string) => call<SessionRow | null>('session_data', { session_key: sessionKey }),
   /** One SQL statement (%s placeholders): rows or rowcount. */
   sql: (sql: string, params: unknown[] = []) => call<{ rows?: Record<string, unknown>[]; rowcount?: number }>('sql', { sql, params }),
+  /** A new anonymous session holding `data`, saved by the configured engine; its key (signed_cookies: the cookie value). */
+  createSession: (data: Record<string, unknown>) => call<string>('create_session', { data }),
+  /** Where the cache or cached_db engine keeps this session in the cache; null for db and signed_cookies. */
+  sessionCacheKey: (sessionKey: string) => call<SessionCacheKey | null>('session_cache_key', { session_key: sessionKey }),
+  /**
+   * Runs one call and answers what it returned or the exception Django raised ("Class: message"),
+   * so a batch can hold calls that are expected to fail (a cache that is down).
+   */
+  attempt: <T>(inner: DjangoCall<T>) => call<Attempt<T>>('attempt', { sub: { ...inner.args, command: inner.command } }, (raw) => {
+    const r = raw as { ok?: unknown; raised?: string };
+    return r.raised !== undefined ? { raised: r.raised } : { ok: inner.parse(r.ok) };
+  }),
 };
+
+/** Whether the cookie's session exists in the configured engine (SessionStore.exists; false for signed_cookies). */
+export interface SessionExists {
+  /** null when exists() itself raised (a cache that is down; the view still answered). */
+  session_exists: boolean | null;
+  session_exists_raised?: string;
+}
 
 export interface WhoAmI {
   authenticated: boolean;
@@ -271,6 +323,14 @@ export class DjangoProject {
     return new DjangoProject({ ...base, name: env.name ?? uniqueDatabaseName() });
   }
 
+  /**
+   * The same database under other settings (another session engine or cache, say): one migrated
+   * database serves several configurations. dropDatabase() belongs to the original project.
+   */
+  withSettings(changes: Partial<Omit<DjangoProjectEnv, 'engine' | 'name'>>): DjangoProject {
+    return new DjangoProject({ ...this.env, ...changes });
+  }
+
   get sessionCookieName(): string {
     return this.env.sessionCookieName ?? 'sessionid';
   }
@@ -294,6 +354,14 @@ export class DjangoProject {
       DJANGO_SESSION_SERIALIZER: e.sessionSerializer,
       DJANGO_HASHERS: e.hashers?.join(','),
       DJANGO_CSRF_TRUSTED_ORIGINS: e.csrfTrustedOrigins?.join(','),
+      DJANGO_SESSION_ENGINE: e.sessionEngine,
+      DJANGO_SESSION_COOKIE_AGE: e.sessionCookieAge === undefined ? undefined : String(e.sessionCookieAge),
+      DJANGO_CACHE_BACKEND: e.cacheBackend,
+      DJANGO_CACHE_LOCATION: Array.isArray(e.cacheLocation) ? e.cacheLocation.join(',') : e.cacheLocation,
+      DJANGO_CACHE_KEY_PREFIX: e.cacheKeyPrefix,
+      DJANGO_CACHE_VERSION: e.cacheVersion === undefined ? undefined : String(e.cacheVersion),
+      DJANGO_REDIS_SERIALIZER: e.redisSerializer,
+      DJANGO_REDIS_COMPRESSOR: e.redisCompressor,
     };
     return Object.fromEntries(Object.entries(vars).filter((kv): kv is [string, string] => kv[1] !== undefined));
   }
@@ -416,8 +484,8 @@ export class DjangoProject {
     return toResponse(r);
   }
 
-  /** GET /whoami/ with these cookies, plus whether the cookie's session row exists. */
-  whoami(cookies: Cookies): WhoAmI & { session_exists: boolean } {
+  /** GET /whoami/ with these cookies, plus whether the cookie's session exists in the configured engine (always false for signed_cookies). */
+  whoami(cookies: Cookies): WhoAmI & SessionExists {
     return this.run('whoami', { cookies });
   }
 
@@ -444,6 +512,11 @@ export class DjangoProject {
   /** SessionStore(session_key).load() with the configured engine/serializer ({} if missing or bad). */
   decodeSession(sessionKey: string): Record<string, unknown> {
     return this.run('decode_session', { session_key: sessionKey });
+  }
+
+  /** Where the cache or cached_db engine keeps this session in the cache; null for db and signed_cookies. */
+  sessionCacheKey(sessionKey: string): SessionCacheKey | null {
+    return this.run('session_cache_key', { session_key: sessionKey });
   }
 
   /** `manage.py sqlmigrate app_label migration_name` for this database. */

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DjangoBridgeModule } from '@django-bridge/nest';
 import type { SampleConfig } from './config/sample.config.js';
+import { sessionCache } from './config/session-engine-settings.js';
 import type { SampleDatabases } from './database/sample-databases.js';
 import { AuthController } from './auth/auth.controller.js';
 import { UserViewService } from './auth/user-view.js';
@@ -18,6 +19,7 @@ import { WhoamiGateway } from './realtime/whoami.gateway.js';
 @Module({})
 export class AppModule {
   static register(config: SampleConfig, databases: SampleDatabases): DynamicModule {
+    const cache = sessionCache(config);
     return {
       module: AppModule,
       imports: [
@@ -34,6 +36,10 @@ export class AppModule {
           databaseRouters: databases.routers,
           sessionCookieName: config.sessionCookieName,
           sessionSerializer: config.sessionSerializer,
+          // SESSION_ENGINE, and CACHES["default"] (SESSION_CACHE_ALIAS) only when the engine keeps
+          // sessions there: like Django, a configured but unused cache is never connected to.
+          sessionEngine: config.sessionEngine,
+          ...(cache ? { caches: { default: cache } } : {}),
           useTz: config.useTz,
           timeZone: config.timeZone,
         }),

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadSampleConfig, SampleConfigError } from './config/sample.config.js';
 import { DEMO_ACCOUNTS } from './database/demo-data.js';
 import { createSampleApp } from './sample-app.js';
+import { describeSessionStorage } from './config/session-engine-settings.js';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -18,6 +19,7 @@ async function bootstrap(): Promise<void> {
   console.log(`django-bridge sample listening on ${url}`);
   console.log(`  Django database (usersandsessions): ${config.embedded ? 'embedded SQLite var/django.sqlite3' : 'DJANGO_DATABASE_URL'}`);
   console.log(`  App database (default): ${process.env.APP_DATABASE_URL ? 'APP_DATABASE_URL' : 'embedded SQLite var/app.sqlite3'}`);
+  for (const line of describeSessionStorage(config)) console.log(`  ${line}`);
   if (config.embedded) {
     console.log(`  Sign in at ${url}/ with a demo account:`);
     for (const account of Object.values(DEMO_ACCOUNTS)) console.log(`    ${account.username} / ${account.password}  (${account.about})`);

@@ -38,12 +38,36 @@ export { SessionCodec } from './session/session-codec.js';
 export { MemorySessionBackend } from './session/memory-session-backend.js';
 export { CacheSessionBackend, CACHE_SESSION_KEY_PREFIX, asCachedSession, readCachedSession, type CacheSessionBackendOptions } from './session/cache-session-backend.js';
 export { CachedDbSessionBackend, CACHED_DB_SESSION_KEY_PREFIX, type CachedDbSessionBackendOptions } from './session/cached-db-session-backend.js';
-export { SignedCookieSessionBackend, SIGNED_COOKIE_SESSION_SALT, SIGNED_COOKIE_MAX_LENGTH, type SignedCookieSessionBackendOptions } from './session/signed-cookie-session-backend.js';
+export { SignedCookieSessionBackend, SIGNED_COOKIE_SESSION_SALT, SIGNED_COOKIE_MAX_LENGTH, SIGNED_COOKIE_MAX_DECOMPRESSED_SIZE, type SignedCookieSessionBackendOptions, type OversizeSessionCookie } from './session/signed-cookie-session-backend.js';
+export { signedCookiePickleSerializer, PICKLE_SERIALIZER_LINES, DJANGO_PICKLE_PROTOCOL, type SignedCookiePickleOptions } from './session/signed-cookie-pickle.js';
 
 // Django's cache framework, as far as the session engines use it
 export { type DjangoCache } from './cache/django-cache.js';
 export { MemoryDjangoCache } from './cache/memory-cache.js';
 export { defaultKeyFunction, type CacheKeyFunction } from './cache/cache-key.js';
+export { type CacheValueCodec } from './cache/cache-value-codec.js';
+// Django's RedisCache (4.0+) and django-redis over any Redis client (RedisCommands)
+export { type RedisCommands, type RedisSetOptions } from './cache/redis-commands.js';
+export { RedisBackedCache, type RedisCacheOptions } from './cache/redis-cache-base.js';
+export { RedisCache } from './cache/redis-cache.js';
+export { RedisSerializer } from './cache/redis-serializer.js';
+export { DjangoRedisCache } from './cache/django-redis-cache.js';
+export { DjangoRedisCodec } from './cache/django-redis-codec.js';
+export { djangoRedisSerializer, pickleProtocolOf, DJANGO_REDIS_SERIALIZERS, type DjangoRedisSerializer, type DjangoRedisSerializerName, type DjangoRedisSerializerOptions } from './cache/django-redis-serializers.js';
+export { djangoRedisCompressor, DJANGO_REDIS_COMPRESSORS, type DjangoRedisCompressor, type DjangoRedisCompressorName } from './cache/django-redis-compressors.js';
+export { msgpackDumps, msgpackLoads, type MsgpackLoadsOptions } from './cache/msgpack.js';
 export { newSessionKey, isValidSessionKey, VALID_KEY_CHARS, SESSION_KEY_LENGTH, MIN_SESSION_KEY_LENGTH, MAX_SESSION_KEY_LENGTH, PHP_SESSION_KEY_PATTERN } from './session/session-key.js';
 export { assertTimeZone, zoneOffsetMinutes, wallTimeToInstant, instantToWallTime } from './time/time-zone.js';
 export { parseCookieHeader, serializeCookie, deleteCookie, httpDate, type CookieOptions } from './http/cookies.js';
+
+// Django's PyMemcacheCache over any memcached connection: pymemcache's serde, key checks, timeouts and server choice
+export { PyMemcacheDjangoCache, type PyMemcacheDjangoCacheOptions } from './cache/pymemcache-cache.js';
+export { type MemcachedConnection } from './cache/memcached-connection.js';
+export { pymemcacheSerialize, pymemcacheDeserialize, PYMEMCACHE_FLAGS, type MemcachedEntry, type PymemcacheSerdeOptions } from './cache/pymemcache-serde.js';
+export { memcachedKey, MEMCACHE_MAX_KEY_LENGTH, type MemcachedKeyOptions } from './cache/memcached-key.js';
+export { memcachedExpiry, MEMCACHED_MAX_RELATIVE_EXPIRY } from './cache/memcached-expiry.js';
+export { parseMemcachedServer, splitMemcachedLocation, type MemcachedServer } from './cache/memcached-server.js';
+export { RendezvousHash } from './cache/rendezvous-hash.js';
+export { murmur3_32 } from './cache/murmur3.js';
+export { parsePythonInt } from './cache/python-int.js';
+export { InvalidCacheKey, CacheValueTooLarge } from './cache/cache-errors.js';

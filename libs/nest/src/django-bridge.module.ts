@@ -21,6 +21,7 @@ import { DjangoSessionStore } from './session/django-session-store.js';
 import { createSessionStore } from './session/session-engine.js';
 import { GuardedSessionStore } from './session/guarded-session-store.js';
 import { DjangoUserStore } from './users/django-user-store.js';
+import { GuardedUserStore } from './users/guarded-user-store.js';
 import { TypeOrmUserStore } from './users/typeorm-user.store.js';
 import type { ResolvedBridgeOptions } from './django-bridge.options.js';
 
@@ -36,7 +37,7 @@ const SERVICES: Provider[] = [
   DjangoCaches,
   // The stores behind their tokens: the engine `sessionEngine` names, the users of `userStore` or the database.
   { provide: DjangoSessionStore, useFactory: (o: ResolvedBridgeOptions, caches: DjangoCaches) => new GuardedSessionStore(createSessionStore(o, caches)), inject: [DJANGO_BRIDGE_OPTIONS, DjangoCaches] },
-  { provide: DjangoUserStore, useFactory: (o: ResolvedBridgeOptions) => o.userStore ?? new TypeOrmUserStore(o.databases!, { userModel: o.userModel, useTz: o.useTz, timeZone: o.timeZone }), inject: [DJANGO_BRIDGE_OPTIONS] },
+  { provide: DjangoUserStore, useFactory: (o: ResolvedBridgeOptions) => (o.userStore ? new GuardedUserStore(o.userStore) : new TypeOrmUserStore(o.databases!, { userModel: o.userModel, useTz: o.useTz, timeZone: o.timeZone })), inject: [DJANGO_BRIDGE_OPTIONS] },
   DjangoSessionService,
   DjangoCsrfService,
   DjangoAuthService,

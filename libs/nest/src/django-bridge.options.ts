@@ -246,7 +246,7 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   const sessionCacheAlias = options.sessionCacheAlias ?? 'default';
   if (typeof sessionCacheAlias !== 'string' || !sessionCacheAlias) fail('sessionCacheAlias', 'must be a cache alias');
   if ((sessionEngine === 'cache' || sessionEngine === 'cached_db') && !(sessionCacheAlias in caches)) fail('caches', `has no "${sessionCacheAlias}" cache, which sessionEngine '${sessionEngine}' needs (SESSION_CACHE_ALIAS is sessionCacheAlias)`);
-  if (sessionEngine === 'signed_cookies' && serializer !== 'json') fail('sessionSerializer', `must be 'json' with sessionEngine 'signed_cookies'`);
+  if (sessionEngine === 'signed_cookies' && serializer !== 'json' && !(serializer === 'pickle' && ['3.2', '4.0', '4.1', '4.2'].includes(djangoVersion))) fail('sessionSerializer', `must be 'json' with sessionEngine 'signed_cookies'${serializer === 'pickle' ? ` on Django ${djangoVersion} (PickleSerializer went in 5.0; 'pickle' works on 3.2 to 4.2)` : ''}`);
   const userStore = options.userStore ?? null;
   if (userStore !== null && (typeof userStore !== 'object' || typeof userStore.findById !== 'function' || typeof userStore.findByUsername !== 'function')) fail('userStore', 'must implement DjangoUserStore');
   // Users and the db/cached_db engines live in Django's tables; only custom stores do without them.

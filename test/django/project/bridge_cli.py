@@ -312,7 +312,11 @@ def whoami(req):
     result = resp.json()
     key = cookies.get(settings.SESSION_COOKIE_NAME)
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    result['session_exists'] = bool(key) and store().exists(key)
+    try:
+        result['session_exists'] = bool(key) and store().exists(key)
+    except Exception as exc:  # noqa: BLE001 - a cache that is down: the view's own answer still counts
+        result['session_exists'] = None
+        result['session_exists_raised'] = '%s: %s' % (type(exc).__name__, exc)
     return result
 
 
@@ -380,6 +384,47 @@ def decode_session(req):
 
     store = import_module(settings.SESSION_ENGINE).SessionStore(req['session_key'])
     return store.load()
+
+
+def session_cache_key(req):
+    """Where the configured cache engine keeps a session: the key the session store gives the cache
+    (its prefix + session key) and the key the cache stores it under (make_key: KEY_PREFIX, VERSION).
+    Null for engines without a cache (db, signed_cookies)."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    prefix = getattr(store, 'cache_key_prefix', None)
+    if prefix is None:
+        return None
+    key = prefix + req['session_key']
+    return {'key': key, 'made_key': caches[settings.SESSION_CACHE_ALIAS].make_key(key)}
+
+
+def create_session(req):
+    """A new session holding req['data'] (no user), saved by the configured engine as a view's
+    request.session would be; returns its key (signed_cookies: the cookie value)."""
+    from django.conf import settings
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    for name, value in (req.get('data') or {}).items():
+        store[name] = value
+    store.save()
+    return store.session_key
+
+
+def attempt(req):
+    """Runs req['sub'] (one command) and reports its exception as data instead of failing: what Django
+    does when, say, its cache is down ({"raised": "ConnectionError: ..."}), next to answers that worked."""
+    sub = req.get('sub') or {}
+    if sub.get('command') in ('batch', 'attempt'):
+        raise ValueError('attempt takes one plain command')
+    try:
+        return {'ok': _dispatch(sub.get('command'), sub)}
+    except Exception as exc:  # noqa: BLE001 - the exception is the answer
+        return {'raised': '%s: %s' % (type(exc).__name__, exc)}
 
 
 def sqlmigrate(req):
@@ -597,6 +642,9 @@ WITH_DJANGO = {
     'logout': logout,
     'session_data': session_data,
     'decode_session': decode_session,
+    'session_cache_key': session_cache_key,
+    'create_session': create_session,
+    'attempt': attempt,
     'sqlmigrate': sqlmigrate,
     'schema_bundle': schema_bundle,
     'columns': columns,

@@ -35,7 +35,11 @@ export class AuthController {
     return await this.users.describe(user);
   }
 
-  /** Django's logout: the session row is deleted and the cookie cleared; fine when logged out. */
+  /**
+   * Django's logout: the session is deleted from its engine's store (row, cache entry or both) and
+   * the cookie cleared; fine when logged out. With signed_cookies there is nothing to delete: a
+   * copy of the old cookie stays valid until it expires, as in Django.
+   */
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() req: object): Promise<void> {

@@ -3,6 +3,7 @@ import { dataSourceOptionsFromUrl } from '@django-bridge/nest';
 
 import { SampleConfigError } from './sample-config-error.js';
 import { loadPasswordSettings, type SamplePasswordSettings } from './password-settings.js';
+import { loadSessionSettings, type SampleCacheSettings, type SampleSessionEngine } from './session-engine-settings.js';
 
 export { SampleConfigError };
 
@@ -19,6 +20,14 @@ export interface SampleConfig {
   secretKeyFallbacks: string[];
   sessionCookieName: string;
   sessionSerializer: 'json' | 'php';
+  /** DJANGO_SESSION_ENGINE: SESSION_ENGINE by its short name. */
+  sessionEngine: SampleSessionEngine;
+  /**
+   * CACHES["default"] from DJANGO_CACHE_BACKEND, DJANGO_CACHE_URL and the other DJANGO_CACHE_* /
+   * DJANGO_REDIS_* variables; null without DJANGO_CACHE_BACKEND. Connected only when the engine
+   * keeps sessions in it (cache, cached_db).
+   */
+  cache: SampleCacheSettings | null;
   djangoVersion: DjangoVersion;
   /** USE_TZ: false when the Django site (or PHP writing the session table) keeps naive local times. */
   useTz: boolean;
@@ -77,6 +86,8 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const serializer = (text(env, 'DJANGO_SESSION_SERIALIZER') ?? 'json').toLowerCase();
   if (serializer !== 'json' && serializer !== 'php') throw new SampleConfigError('DJANGO_SESSION_SERIALIZER', `must be "json" or "php", not "${serializer}"`);
 
+  const session = loadSessionSettings(env, serializer);
+
   const rawUseTz = (text(env, 'DJANGO_USE_TZ') ?? 'true').toLowerCase();
   if (!['true', 'false', '1', '0'].includes(rawUseTz)) throw new SampleConfigError('DJANGO_USE_TZ', `must be "true" or "false", not "${rawUseTz}"`);
   const timeZone = text(env, 'DJANGO_TIME_ZONE') ?? 'UTC';
@@ -105,6 +116,8 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     secretKeyFallbacks,
     sessionCookieName,
     sessionSerializer: serializer,
+    sessionEngine: session.sessionEngine,
+    cache: session.cache,
     djangoVersion,
     useTz: rawUseTz === 'true' || rawUseTz === '1',
     timeZone,

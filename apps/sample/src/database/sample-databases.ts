@@ -23,6 +23,9 @@ export interface SampleDatabases {
 /**
  * The recipe's admin exception: requests under /admin use the app's local auth and session tables,
  * so the service keeps its own administrators while everyone else signs in with Django's users.
+ * Routers choose databases, not caches: with the cache or signed_cookies engines /admin sessions
+ * share the cache (or cookie) with the others, and the session's auth hash, which must match the
+ * user's password hash, keeps one table's session from signing in the other table's user.
  */
 export function isAdminRequest(hints: RoutingHints): boolean {
   return typeof hints.path === 'string' && pathIsUnder(hints.path, '/admin');

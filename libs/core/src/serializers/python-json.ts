@@ -18,7 +18,8 @@ const DEFAULT_MAX_DEPTH = 512;
 
 // ---------------------------------------------------------------- dumps
 
-function escapeString(value: string): string {
+/** A JSON string as Python's json.dumps writes it with ensure_ascii (the default). */
+export function escapeString(value: string): string {
   let out = '"';
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);

@@ -17,8 +17,9 @@ export interface DjangoCacheSettings {
   /** BACKEND. */
   backend: DjangoCacheBackendName;
   /**
-   * LOCATION. Redis: redis://, rediss:// (TLS), unix://, redis+sentinel:// or a list of cluster
-   * seed URLs (see the README). Memcached: "host:port" or a list of them.
+   * LOCATION. Redis: redis://, rediss:// (TLS), unix://, one redis+sentinel:// entry per Sentinel,
+   * or a list (a primary then its replicas; with `options.cluster`, a Redis Cluster's seed nodes).
+   * Memcached: "host:port", "unix:/path" or a list of them. See the README.
    */
   location: string | string[];
   /** KEY_PREFIX; default "". */

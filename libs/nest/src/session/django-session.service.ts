@@ -1,4 +1,4 @@
-import { DjangoSession, deleteCookie, serializeCookie, type SessionBackend } from '@django-bridge/core';
+import { DJANGO_VERSIONS, DjangoSession, deleteCookie, serializeCookie, type SessionBackend } from '@django-bridge/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { DjangoRequestContext } from '../context/django-request-context.js';
 import { guardDatabase } from '../database/database-unavailable.js';
@@ -92,7 +92,7 @@ export class DjangoSessionService {
     }
     if (session.accessed) appendVaryCookie(this.response(context, res));
     const due = session.modified || (o.sessionSaveEveryRequest && !context.sessionSaved);
-    if (!due || session.isEmpty() || statusCode === 500) return;
+    if (!due || session.isEmpty() || !this.savesAfter(statusCode)) return;
     const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
     const response = this.response(context, res);
     // Cleared before the write: a parallel resolver that changes the session meanwhile marks it
@@ -107,6 +107,15 @@ export class DjangoSessionService {
     }
     context.sessionSaved = true;
     setResponseCookie(response, o.sessionCookieName, serializeCookie(o.sessionCookieName, session.key as string, { ...cookieOptions, maxAge, secure: o.sessionCookieSecure, httpOnly: o.sessionCookieHttpOnly }));
+    // A response carrying the session cookie varies on Cookie even when the session was never read
+    // (SESSION_SAVE_EVERY_REQUEST), or a shared cache could hand one user's cookie to others
+    // (CVE-2026-35192; Django 5.2.14 and 6.0.5 do the same).
+    appendVaryCookie(response);
+  }
+
+  /** Django 4.2+ saves no session after any 5xx answer (ticket #34173); 3.2 to 4.1 skip only a 500. */
+  private savesAfter(statusCode: number): boolean {
+    return DJANGO_VERSIONS.indexOf(this.options.djangoVersion) >= DJANGO_VERSIONS.indexOf('4.2') ? statusCode < 500 : statusCode !== 500;
   }
 
   private response(context: DjangoRequestContext, res: object | undefined): object {

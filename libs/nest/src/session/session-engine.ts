@@ -1,4 +1,4 @@
-import { CachedDbSessionBackend, CacheSessionBackend, ImproperlyConfigured, PickleSerializer, resolveSessionSerializer, SessionCodec, SignedCookieSessionBackend, type SessionBackend } from '@django-bridge/core';
+import { CachedDbSessionBackend, CacheSessionBackend, PickleSerializer, resolveSessionSerializer, SessionCodec, SignedCookieSessionBackend, type SessionBackend } from '@django-bridge/core';
 import { Logger } from '@nestjs/common';
 import type { DjangoCaches } from '../cache/django-caches.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
@@ -47,8 +47,19 @@ export function createSessionStore(options: ResolvedBridgeOptions, caches: Djang
       });
     case 'signed_cookies': {
       const serializer = resolveSessionSerializer(o.sessionSerializer);
-      if (serializer === PickleSerializer) throw new ImproperlyConfigured('sessionEngine "signed_cookies" with sessionSerializer "pickle" is not supported');
-      return new SignedCookieSessionBackend({ secretKey: o.secretKey, fallbackKeys: o.secretKeyFallbacks, serializer, cookieAge: o.sessionCookieAge, djangoVersion: o.djangoVersion, onCorrupt: (err) => logger.warn(`Session cookie refused: ${err.message}`) });
+      if (serializer === PickleSerializer) logger.warn('signed_cookies sessions are pickled (PickleSerializer): Django unpickles any cookie signed with SECRET_KEY, so a leaked key is remote code execution on the Django side (this bridge only reads plain data); move the site to JSONSerializer');
+      return new SignedCookieSessionBackend({
+        secretKey: o.secretKey,
+        fallbackKeys: o.secretKeyFallbacks,
+        serializer,
+        cookieAge: o.sessionCookieAge,
+        djangoVersion: o.djangoVersion,
+        cookieName: o.sessionCookieName,
+        // Anyone can send a bad cookie: debug level, so refusals cannot flood the log (Django logs none).
+        onCorrupt: (err) => logger.debug(`Session cookie refused: ${err.message}`),
+        // Django writes it anyway and browsers drop it: the user is silently logged out, which the operator must see.
+        onOversize: (c) => logger.warn(`A signed_cookies session cookie of ${c.size} bytes exceeds browsers' ${c.limit}-byte limit and will be dropped; keep less in the session`),
+      });
     }
   }
 }

@@ -4,6 +4,7 @@ import { DjangoDatabases } from '../routing/django-databases.js';
 import { guardDatabase } from '../database/database-unavailable.js';
 import { dateTimeSelect, dialectOf, fromDatabaseDateTime, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
 import { DjangoUser } from './django-user.js';
+import { parseUserPk } from './user-pk.js';
 import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from './user-model.js';
 
 export interface TypeOrmUserStoreOptions extends Partial<DateTimeConvention> {
@@ -86,15 +87,7 @@ export class TypeOrmUserStore {
 
   /** Django's `pk.to_python` on a session's `_auth_user_id`: null when it cannot be a key of this model. */
   parsePk(value: unknown): number | string | null {
-    const text = typeof value === 'number' ? String(value) : value;
-    if (typeof text !== 'string') return null;
-    if (this.model.pkType === 'uuid') {
-      const hex = text.replace(/-/g, '').toLowerCase();
-      return /^[0-9a-f]{32}$/.test(hex) ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : null;
-    }
-    if (!/^-?\d{1,19}$/.test(text.trim())) return null;
-    const n = Number(text.trim());
-    return Number.isSafeInteger(n) ? n : text.trim();
+    return parseUserPk(value, this.model.pkType);
   }
 
   /** A key as this database stores it: Django keeps UUIDs as 32 hex characters outside PostgreSQL. */

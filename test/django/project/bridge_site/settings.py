@@ -15,6 +15,21 @@ session serializer or hasher list.
                               django.conf.global_settings.PASSWORD_HASHERS)
   DJANGO_DEFAULT_HASHING_ALGORITHM  sha1 | sha256 (Django 3.1/3.2's transitional setting; refused on 4.0+)
   DJANGO_CSRF_TRUSTED_ORIGINS comma-separated CSRF_TRUSTED_ORIGINS (default: none)
+  DJANGO_SESSION_ENGINE       db (default) | cache | cached_db | signed_cookies (the last part of
+                              django.contrib.sessions.backends.*; php and cache engines do not mix)
+  DJANGO_SESSION_COOKIE_AGE   SESSION_COOKIE_AGE in seconds (default 1209600)
+  DJANGO_CACHE_BACKEND        BACKEND of CACHES['default'] (SESSION_CACHE_ALIAS), one of
+                              django.core.cache.backends.redis.RedisCache (Django 4.0+; refused on 3.2),
+                              django_redis.cache.RedisCache, django.core.cache.backends.memcached.PyMemcacheCache.
+                              Required by the cache and cached_db engines: every bridge_cli call is its own
+                              process, so Django's default local-memory cache would forget every session.
+  DJANGO_CACHE_LOCATION       LOCATION (redis://host:port/db, or host:port for Memcached; comma-separated
+                              for several servers)
+  DJANGO_CACHE_KEY_PREFIX     KEY_PREFIX (default "")
+  DJANGO_CACHE_VERSION        VERSION (default 1)
+  DJANGO_REDIS_SERIALIZER     pickle (default) | json | msgpack: django-redis's OPTIONS SERIALIZER
+  DJANGO_REDIS_COMPRESSOR     none (default) | zlib: django-redis's OPTIONS COMPRESSOR
+  Every cache gets 2-second connect and socket timeouts, so a dead cache fails a call instead of hanging it.
 
 The same project runs on every Django line the suite installs (3.2, 4.2, 5.2, 6.1). What a line
 lacks is not silently dropped: it is listed in BRIDGE_REFUSED, and bridge_cli.py refuses to run a
@@ -174,6 +189,78 @@ elif _SERIALIZER == 'pickle':
     SESSION_SERIALIZER = 'django.contrib.sessions.serializers.PickleSerializer'
 else:
     raise ValueError('DJANGO_SESSION_SERIALIZER must be json, php or pickle, not %r' % _SERIALIZER)
+
+_SESSION_ENGINE = env('DJANGO_SESSION_ENGINE')
+if _SESSION_ENGINE is not None:
+    if _SESSION_ENGINE not in ('db', 'cache', 'cached_db', 'signed_cookies'):
+        raise ValueError('DJANGO_SESSION_ENGINE must be db, cache, cached_db or signed_cookies, not %r' % _SESSION_ENGINE)
+    if _SERIALIZER == 'php' and _SESSION_ENGINE != 'db':
+        raise ValueError('DJANGO_SESSION_SERIALIZER=php is its own db engine; it cannot run with DJANGO_SESSION_ENGINE=%s' % _SESSION_ENGINE)
+    if _SERIALIZER != 'php':
+        SESSION_ENGINE = 'django.contrib.sessions.backends.' + _SESSION_ENGINE
+SESSION_COOKIE_AGE = int(env('DJANGO_SESSION_COOKIE_AGE', str(global_settings.SESSION_COOKIE_AGE)))
+
+_CACHE_BACKEND = env('DJANGO_CACHE_BACKEND')
+_REDIS_SERIALIZERS = {
+    'pickle': 'django_redis.serializers.pickle.PickleSerializer',
+    'json': 'django_redis.serializers.json.JSONSerializer',
+    'msgpack': 'django_redis.serializers.msgpack.MSGPackSerializer',
+}
+_REDIS_COMPRESSORS = {
+    'none': 'django_redis.compressors.identity.IdentityCompressor',
+    'zlib': 'django_redis.compressors.zlib.ZlibCompressor',
+}
+if _CACHE_BACKEND is None:
+    if _SESSION_ENGINE in ('cache', 'cached_db'):
+        raise ValueError('DJANGO_SESSION_ENGINE=%s needs DJANGO_CACHE_BACKEND (a local-memory cache dies with each call)' % _SESSION_ENGINE)
+    for _name in ('DJANGO_CACHE_LOCATION', 'DJANGO_CACHE_KEY_PREFIX', 'DJANGO_CACHE_VERSION', 'DJANGO_REDIS_SERIALIZER', 'DJANGO_REDIS_COMPRESSOR'):
+        if env(_name) is not None:
+            raise ValueError('%s needs DJANGO_CACHE_BACKEND' % _name)
+else:
+    _location = env('DJANGO_CACHE_LOCATION')
+    if _location is None:
+        raise ValueError('DJANGO_CACHE_BACKEND needs DJANGO_CACHE_LOCATION')
+    _locations = [item.strip() for item in _location.split(',') if item.strip()]
+    _cache = {
+        'BACKEND': _CACHE_BACKEND,
+        'LOCATION': _locations[0] if len(_locations) == 1 else _locations,
+        'KEY_PREFIX': env('DJANGO_CACHE_KEY_PREFIX', ''),
+        'VERSION': int(env('DJANGO_CACHE_VERSION', '1')),
+    }
+    _is_django_redis = _CACHE_BACKEND == 'django_redis.cache.RedisCache'
+    for _name in ('DJANGO_REDIS_SERIALIZER', 'DJANGO_REDIS_COMPRESSOR'):
+        if env(_name) is not None and not _is_django_redis:
+            raise ValueError('%s applies to django_redis.cache.RedisCache only, not %s' % (_name, _CACHE_BACKEND))
+    if _CACHE_BACKEND == 'django.core.cache.backends.redis.RedisCache':
+        if DJANGO_VERSION < (4, 0):
+            BRIDGE_REFUSED.append('DJANGO_CACHE_BACKEND: django.core.cache.backends.redis.RedisCache exists from Django 4.0 on')
+        # Handed to redis-py's connection pool.
+        _cache['OPTIONS'] = {'socket_connect_timeout': 2, 'socket_timeout': 2}
+    elif _is_django_redis:
+        _serializer = env('DJANGO_REDIS_SERIALIZER', 'pickle')
+        _compressor = env('DJANGO_REDIS_COMPRESSOR', 'none')
+        if _serializer not in _REDIS_SERIALIZERS:
+            raise ValueError('DJANGO_REDIS_SERIALIZER must be pickle, json or msgpack, not %r' % _serializer)
+        if _compressor not in _REDIS_COMPRESSORS:
+            raise ValueError('DJANGO_REDIS_COMPRESSOR must be none or zlib, not %r' % _compressor)
+        _cache['OPTIONS'] = {
+            'CLIENT_CLASS': 'django_redis.client.DefaultClient',
+            'SERIALIZER': _REDIS_SERIALIZERS[_serializer],
+            'COMPRESSOR': _REDIS_COMPRESSORS[_compressor],
+            'SOCKET_CONNECT_TIMEOUT': 2,
+            'SOCKET_TIMEOUT': 2,
+        }
+    elif _CACHE_BACKEND == 'django.core.cache.backends.memcached.PyMemcacheCache':
+        if DJANGO_VERSION < (3, 2):
+            BRIDGE_REFUSED.append('DJANGO_CACHE_BACKEND: PyMemcacheCache exists from Django 3.2 on')
+        # Handed to pymemcache's HashClient.
+        _cache['OPTIONS'] = {'connect_timeout': 2, 'timeout': 2}
+    else:
+        raise ValueError(
+            'DJANGO_CACHE_BACKEND must be django.core.cache.backends.redis.RedisCache, django_redis.cache.RedisCache '
+            'or django.core.cache.backends.memcached.PyMemcacheCache, not %r' % _CACHE_BACKEND
+        )
+    CACHES = {'default': _cache}
 
 LANGUAGE_CODE = 'en-us'
 TIME_ZONE = env('DJANGO_TIME_ZONE', 'UTC')
