@@ -4,12 +4,14 @@
  * starts (Redis, Memcached) and configure SESSION_ENGINE, CACHES and SESSION_COOKIE_AGE alike.
  *
  * Per scenario: a Django login is a Nest login and the reverse; logout on either side ends the
- * session on the other (cached_db: the cached copy goes too); login cycles the key on either side
- * and the old key is dead on the other; the expiry each side writes (cache TTL, row expire_date,
- * cookie Max-Age, signing timestamp) is the same to the second; a password change on either side
- * ends the sessions on the other. Then failures over HTTP: a garbled cache value, a tampered or
- * stale signed cookie, a cache that refuses writes, a cache that is down (Django's answer is taken
- * from the running Django each time), and a cache that never answers (503 within the timeouts).
+ * session on the other (cached_db: the cached copy goes too, checked in the server); a login on an
+ * anonymous session cycles its key on either side and the old key is dead on the other (a second
+ * login of the same user keeps it, as Django's login does); the expiry each side writes (cache TTL,
+ * row expire_date, refill after a miss, cookie Max-Age and Expires, signing timestamp) is the same
+ * to the second; a password change on either side ends the sessions on the other. Then failures
+ * over HTTP: a garbled cache value and one that decodes to no dict, a tampered, foreign or stale
+ * signed cookie, a cache that refuses writes, a cache that is down (Django's answer is taken from
+ * the running Django each time), and a cache that never answers (503 within the timeouts).
  *
  * The line of each scenario is fixed here (not DJANGO_LINE): django-redis scenarios on 3.2, the
  * built-in RedisCache on 5.2 (it does not exist on 3.2), Memcached and signed_cookies on both.
@@ -174,11 +176,11 @@ function iso(ms: number): string {
 }
 
 /** An expiry written between `from` and `to` with this age, within SKEW_MS. */
-function expectExpiry(actualMs: number | null | undefined, fromMs: number, toMs: number, ageSeconds: number, what: string): void {
+function expectExpiry(actualMs: number | null | undefined, fromMs: number, toMs: number, ageSeconds: number, what: string, grainMs = 0): void {
   if (actualMs === null || actualMs === undefined || Number.isNaN(actualMs)) throw new Error(`${what}: no expiry`);
-  const lo = fromMs + ageSeconds * 1000 - SKEW_MS;
-  const hi = toMs + ageSeconds * 1000 + SKEW_MS;
-  if (actualMs < lo || actualMs > hi) throw new Error(`${what}: expires ${iso(actualMs)}, not within ${SKEW_MS} ms of [${iso(fromMs + ageSeconds * 1000)}, ${iso(toMs + ageSeconds * 1000)}] (written in [${iso(fromMs)}, ${iso(toMs)}] with age ${ageSeconds} s)`);
+  const lo = fromMs + ageSeconds * 1000 - SKEW_MS - grainMs;
+  const hi = toMs + ageSeconds * 1000 + SKEW_MS + grainMs;
+  if (actualMs < lo || actualMs > hi) throw new Error(`${what}: expires ${iso(actualMs)}, not within ${SKEW_MS + grainMs} ms of [${iso(fromMs + ageSeconds * 1000)}, ${iso(toMs + ageSeconds * 1000)}] (written in [${iso(fromMs)}, ${iso(toMs)}] with age ${ageSeconds} s)`);
 }
 
 /** Django's isoformat() (microseconds, offset) as ms since the epoch. */
@@ -202,6 +204,8 @@ interface CacheView {
   exists(madeKey: string): Promise<boolean>;
   /** Replaces the value with bytes no serializer reads, keeping the expiry. */
   garble(madeKey: string): Promise<void>;
+  /** Replaces the value with the integer 12345 as the backend stores integers (it decodes, but is no session). */
+  plantInteger(madeKey: string): Promise<void>;
   del(madeKey: string): Promise<void>;
 }
 
@@ -211,14 +215,27 @@ const GARBAGE = Buffer.from([0x80, 0x05, 0x95, 0xff, 0xff, 0x00, 0x67, 0x61, 0x7
 function cacheView(kind: CacheKind, port: number): CacheView {
   if (kind === 'redis') {
     const redis = new RedisProbe(port);
+    const plant = async (key: string, value: Buffer) => {
+      if (!(await redis.exists(key))) throw new Error(`Redis ${key} is missing`);
+      await redis.overwrite(key, value);
+    };
     return {
       expiresAt: (key) => redis.expiresAt(key),
       exists: (key) => redis.exists(key),
-      garble: (key) => redis.overwrite(key, GARBAGE),
+      garble: (key) => plant(key, GARBAGE),
+      // Both Redis backends store ints as their digits.
+      plantInteger: (key) => plant(key, Buffer.from('12345')),
       del: (key) => redis.del(key),
     };
   }
   const memcached = new MemcachedProbe(port);
+  /** Rewrites the item with the time it has left (over 30 days memcached wants a Unix time), and checks it is there. */
+  const replace = async (key: string, value: Buffer, flags: number) => {
+    const ttl = await memcached.ttl(key);
+    if (ttl === null) throw new Error(`Memcached ${key} is missing`);
+    await memcached.set(key, value, flags, ttl > 2_592_000 ? Math.floor(Date.now() / 1000) + ttl : ttl);
+    if (!(await memcached.exists(key))) throw new Error(`Memcached ${key} did not keep the planted value`);
+  };
   return {
     async expiresAt(key) {
       const before = Date.now();
@@ -228,12 +245,10 @@ function cacheView(kind: CacheKind, port: number): CacheView {
       return before + ttl * 1000;
     },
     exists: (key) => memcached.exists(key),
-    async garble(key) {
-      const ttl = await memcached.ttl(key);
-      if (ttl === null) throw new Error(`Memcached ${key} is missing`);
-      // Flag 1: pymemcache's "pickled"; the bytes are not a pickle.
-      await memcached.set(key, GARBAGE, 1, ttl);
-    },
+    // Flag 1: pymemcache's "pickled"; the bytes are not a pickle.
+    garble: (key) => replace(key, GARBAGE, 1),
+    // Flag 2: pymemcache's "int".
+    plantInteger: (key) => replace(key, Buffer.from('12345'), 2),
     del: (key) => memcached.del(key),
   };
 }
@@ -405,8 +420,16 @@ describe.each(SITES)('Django $line on $db', (site) => {
       }
 
       const [dMade, nMade] = madeKeys(dKey, nKey);
-      expectExpiry(await view.expiresAt(dMade), t0, t1, scenario.age, `Django's cache entry ${dMade}`);
-      expectExpiry(await view.expiresAt(nMade), t1, t2, scenario.age, `Nest's cache entry ${nMade}`);
+      // Memcached keeps time in whole seconds of its own clock, and `mg t` reads whole seconds left:
+      // its entries are placed to a second on top of the skew. Both entries are read back to back,
+      // so their difference is exact to the second.
+      const grain = scenario.cache!.kind === 'memcached' ? 1000 : 0;
+      const dExpires = await view.expiresAt(dMade);
+      const nExpires = await view.expiresAt(nMade);
+      expectExpiry(dExpires, t0, t1, scenario.age, `Django's cache entry ${dMade}`, grain);
+      expectExpiry(nExpires, t1, t2, scenario.age, `Nest's cache entry ${nMade}`, grain);
+      // Same age on both sides: the two expiries are as far apart as the two writes, to the second.
+      expect(Math.abs(nExpires! - dExpires! - ((t1 + t2) / 2 - (t0 + t1) / 2))).toBeLessThanOrEqual(SKEW_MS + (t2 - t0) / 2);
       if (scenario.engine === 'cached_db') {
         const [dRow, nRow] = django.batch([c.sessionRow(dKey), c.sessionRow(nKey)]);
         const dExpire = parseIso(dRow!.expire_date_orm);
@@ -433,12 +456,14 @@ describe.each(SITES)('Django $line on $db', (site) => {
       const cart = await nest(t, 'post', '/cart', {}, { item: 'from-nest' });
       expect(cart.status).toBe(200);
       const nestAnon = cart.cookies.sessionid;
+      // An anonymous Django session with data too (made now, used below); and where Nest's sits.
+      const [djangoAnon, nestAnonKey] = django.batch([c.createSession({ cart: ['from-django'] }), c.sessionCacheKey(nestAnon)]);
+      if (isCached) expect(await view.exists(nestAnonKey!.made_key)).toBe(true);
       const djangoLogin = django.login(users.cycle, passwordOf(users.cycle), cart.cookies);
       expect(djangoLogin.status).toBe(200);
       const cycledByDjango = djangoLogin.cookies.sessionid;
       expect(cycledByDjango).not.toBe(nestAnon);
-      // An anonymous Django session with data, then a Nest login with it: Nest cycles the key.
-      const djangoAnon = django.batch([c.createSession({ cart: ['from-django'] })])[0];
+      // The anonymous Django session, then a Nest login with it: Nest cycles the key.
       const nestLoginAnswer = await nestLogin(t, users.cycle, { sessionid: djangoAnon });
       expect(nestLoginAnswer.status).toBe(200);
       const cycledByNest = nestLoginAnswer.cookies.sessionid;
@@ -460,7 +485,7 @@ describe.each(SITES)('Django $line on $db', (site) => {
       expect(whoOldDjango).toMatchObject({ authenticated: false, session_exists: false });
       expect(dataOldDjango).toEqual({});
       expect(oldNest.body).toEqual({ key: null, keys: [] });
-      const [nestOld, djangoOld] = madeKeys(nestAnon, djangoAnon);
+      const [nestOld, djangoOld] = [nestAnonKey!.made_key, madeKeys(djangoAnon)[0]];
       expect(await view.exists(nestOld)).toBe(false);
       expect(await view.exists(djangoOld)).toBe(false);
     }, 60_000);
@@ -483,6 +508,8 @@ describe.each(SITES)('Django $line on $db', (site) => {
     it('logout on Nest ends the session in Django, and logout on Django ends it in Nest', async () => {
       const fromDjango = django.login(users.out, passwordOf(users.out));
       const fromNest = await nestLogin(t, users.out);
+      const [dMade, nMade] = isCached ? madeKeys(fromDjango.cookies.sessionid, fromNest.cookies.sessionid) : [];
+      if (isCached) expect([await view.exists(dMade), await view.exists(nMade)]).toEqual([true, true]);
       const nestOut = await nestLogout(t, fromDjango.cookies);
       expect(nestOut.status).toBe(200);
       // The cookie is deleted, as Django deletes it.
@@ -503,7 +530,6 @@ describe.each(SITES)('Django $line on $db', (site) => {
       expect(afterNestLogout).toMatchObject({ authenticated: false, session_exists: false });
       expect(replayed.status).toBe(401);
       // Gone from the cache (cached_db: the cached copy too, not only the row).
-      const [dMade, nMade] = madeKeys(fromDjango.cookies.sessionid, fromNest.cookies.sessionid);
       expect(await view.exists(dMade)).toBe(false);
       expect(await view.exists(nMade)).toBe(false);
       if (scenario.engine === 'cached_db') {
@@ -516,16 +542,15 @@ describe.each(SITES)('Django $line on $db', (site) => {
       const dSession = django.login(users.pwDjango, passwordOf(users.pwDjango));
       const nSession = await nestLogin(t, users.pwDjango);
       expect((await nestMe(t, dSession.cookies)).status).toBe(200);
+      const [dMade, nMade] = isCached ? madeKeys(dSession.cookies.sessionid, nSession.cookies.sessionid) : [];
+      if (isCached) expect([await view.exists(dMade), await view.exists(nMade)]).toEqual([true, true]);
       django.setPassword(users.pwDjango, 'changed-on-django');
       const afterD = await nestMe(t, dSession.cookies);
       const afterN = await nestMe(t, nSession.cookies);
       expect([afterD.status, afterN.status]).toEqual([401, 401]);
       // Nest flushes what Django's get_user flushes: the stored session goes, the cookie is deleted.
       expect(afterD.setCookies.sessionid?.value).toBe('');
-      if (isCached) {
-        const [dMade, nMade] = madeKeys(dSession.cookies.sessionid, nSession.cookies.sessionid);
-        expect([await view.exists(dMade), await view.exists(nMade)]).toEqual([false, false]);
-      }
+      if (isCached) expect([await view.exists(dMade), await view.exists(nMade)]).toEqual([false, false]);
 
       // Changed in Nest (its user store, as a password-change view would): Django refuses both sessions.
       const dSession2 = django.login(users.pwNest, passwordOf(users.pwNest));
@@ -576,13 +601,22 @@ describe.each(SITES)('Django $line on $db', (site) => {
       if (scenario.engine === 'cache') {
         expect(me.status).toBe(401);
         expect(who.authenticated).toBe(false);
-        return;
+      } else {
+        // cached_db: the database answers and each side rewrites the entry the other then reads.
+        expect(me.status).toBe(200);
+        expect(who).toMatchObject({ authenticated: true, username: users.fail });
+        expect(django.whoami(fromDjango.cookies)).toMatchObject({ authenticated: true, username: users.fail });
+        expect((await nestMe(t, fromNest.cookies)).status).toBe(200);
       }
-      // cached_db: the database answers and each side rewrites the entry the other then reads.
-      expect(me.status).toBe(200);
-      expect(who).toMatchObject({ authenticated: true, username: users.fail });
-      expect(django.whoami(fromDjango.cookies)).toMatchObject({ authenticated: true, username: users.fail });
-      expect((await nestMe(t, fromNest.cookies)).status).toBe(200);
+
+      // A value that decodes but is no dict: Django takes it for the session and fails on it (a
+      // 500); the bridge never does: no session (cache), or the database's (cached_db).
+      const another = django.login(users.fail, passwordOf(users.fail));
+      const [anotherMade] = madeKeys(another.cookies.sessionid);
+      await view.plantInteger(anotherMade);
+      const [djangoOnInteger] = django.batch([c.attempt(c.whoami(another.cookies))]);
+      expect(djangoOnInteger.raised).toMatch(/TypeError|AttributeError/);
+      expect((await nestMe(t, another.cookies)).status).toBe(scenario.engine === 'cache' ? 401 : 200);
     }, 60_000);
 
     if (scenario.cache?.kind === 'redis') {
