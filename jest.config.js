@@ -28,6 +28,8 @@ const base = {
   moduleNameMapper: {
     '^@django-bridge/core$': '<rootDir>/libs/core/src/index.ts',
     '^@django-bridge/nest$': '<rootDir>/libs/nest/src/index.ts',
+    // The published subpaths of @django-bridge/nest, each libs/nest/src/<name>/index.ts.
+    '^@django-bridge/nest/(passport|terminus|swagger|testing)$': '<rootDir>/libs/nest/src/$1/index.ts',
     // Sources use NodeNext-style ".js" specifiers; point them at the .ts files.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

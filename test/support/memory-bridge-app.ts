@@ -19,6 +19,7 @@ import { CsrfExempt, DjangoCsrfGuard } from '../../libs/nest/src/csrf/django-csr
 import { DjangoCsrfService } from '../../libs/nest/src/csrf/django-csrf.service.js';
 import { CurrentSession, CurrentUser, OptionalAuth, Public, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly } from '../../libs/nest/src/decorators/auth.decorators.js';
 import { DjangoBridgeModule } from '../../libs/nest/src/django-bridge.module.js';
+import { DjangoPassportModule } from '@django-bridge/nest/passport';
 import type { DjangoBridgeOptions } from '../../libs/nest/src/django-bridge.options.js';
 import { DjangoSessionStore } from '../../libs/nest/src/session/django-session-store.js';
 import { DjangoSessionService } from '../../libs/nest/src/session/django-session.service.js';
@@ -255,7 +256,7 @@ export async function startMemoryBridgeApp(opts: MemoryBridgeAppOptions & { secr
   const users = opts.users ?? new MemoryUserStore({ hashers: cheapHashers() });
   const bridge = DjangoBridgeModule.forRoot({ secretKey: opts.secretKey, sessionEngine: sessions, userStore: users, passwordWorkFactors: { iterations: CHEAP_ITERATIONS }, ...opts.options });
   const moduleRef = await Test.createTestingModule({
-    imports: [bridge],
+    imports: [bridge, DjangoPassportModule],
     controllers: opts.controllers ?? [UnitController],
     providers: [...(opts.globalGuard ? [{ provide: APP_GUARD, useExisting: DjangoSessionGuard }] : []), ...(opts.providers ?? [])],
   }).compile();

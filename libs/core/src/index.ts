@@ -3,6 +3,7 @@
  * in Express, Fastify, workers and scripts alike.
  */
 export * from './errors.js';
+export { MissingOptionalDependency, optionalDependency } from './optional-dependency.js';
 export { DJANGO_VERSIONS, LATEST_DJANGO_VERSION, djangoDefaults, isDjangoVersion, type DjangoVersion, type DjangoVersionDefaults } from './django-version.js';
 
 // Crypto helpers (django.utils.crypto)

@@ -1,7 +1,9 @@
-/** Injection token of the resolved options. */
-export const DJANGO_BRIDGE_OPTIONS = Symbol('DJANGO_BRIDGE_OPTIONS');
+/** Injection token of the resolved options (inject with @InjectDjangoBridgeOptions()). */
+export const DJANGO_BRIDGE_OPTIONS = Symbol.for('@django-bridge/nest:DJANGO_BRIDGE_OPTIONS');
 /** Injection token of the raw options given to forRoot/forRootAsync. */
-export const DJANGO_BRIDGE_RAW_OPTIONS = Symbol('DJANGO_BRIDGE_RAW_OPTIONS');
+export const DJANGO_BRIDGE_RAW_OPTIONS = Symbol.for('@django-bridge/nest:DJANGO_BRIDGE_RAW_OPTIONS');
+/** Injection token of the global enhancers the module installed (see `registerGlobals`). */
+export const DJANGO_BRIDGE_GLOBALS = Symbol.for('@django-bridge/nest:DJANGO_BRIDGE_GLOBALS');
 
 // Route metadata keys.
 export const IS_PUBLIC_KEY = 'django-bridge:public';

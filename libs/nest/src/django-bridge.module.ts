@@ -1,4 +1,4 @@
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DjangoAuthService } from './auth/django-auth.service.js';
 import { DjangoPermissionsGuard } from './auth/django-permissions.guard.js';
@@ -6,13 +6,11 @@ import { DjangoSessionGuard } from './auth/django-session.guard.js';
 import { DjangoForwardAuthService } from './auth/django-forward-auth.service.js';
 import { DjangoCsrfGuard } from './csrf/django-csrf.guard.js';
 import { DjangoCsrfService } from './csrf/django-csrf.service.js';
-import { DJANGO_BRIDGE_OPTIONS, DJANGO_BRIDGE_RAW_OPTIONS } from './django-bridge.constants.js';
-import { resolveBridgeOptions, type DjangoBridgeOptions } from './django-bridge.options.js';
+import { DJANGO_BRIDGE_GLOBALS, DJANGO_BRIDGE_OPTIONS, DJANGO_BRIDGE_RAW_OPTIONS } from './django-bridge.constants.js';
+import { resolveBridgeOptions, type DjangoBridgeOptions, type ResolvedBridgeOptions } from './django-bridge.options.js';
+import { checkAsyncOptions, resolveGlobals, type DjangoBridgeAsyncOptions, type DjangoBridgeGlobals, type DjangoBridgeModuleExtras, type DjangoBridgeModuleOptions } from './django-bridge.module-options.js';
 import { DjangoSessionInterceptor } from './session/django-session.interceptor.js';
 import { DjangoSessionService } from './session/django-session.service.js';
-import { DjangoBasicStrategy } from './passport/django-basic.strategy.js';
-import { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
-import { DjangoSessionStrategy } from './passport/django-session.strategy.js';
 import { DatabaseHintsMiddleware } from './routing/database-hints.middleware.js';
 import { DjangoBridgeExceptionFilter } from './errors/django-bridge.filter.js';
 import { DjangoSocketService } from './websocket/django-socket.service.js';
@@ -23,20 +21,15 @@ import { GuardedSessionStore } from './session/guarded-session-store.js';
 import { DjangoUserStore } from './users/django-user-store.js';
 import { GuardedUserStore } from './users/guarded-user-store.js';
 import { TypeOrmUserStore } from './users/typeorm-user.store.js';
-import type { ResolvedBridgeOptions } from './django-bridge.options.js';
-
-export interface DjangoBridgeAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  useFactory: (...args: any[]) => DjangoBridgeOptions | Promise<DjangoBridgeOptions>;
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  /** Register the module globally (default true), like ConfigModule's isGlobal. */
-  isGlobal?: boolean;
-}
+import { SecretKeyMonitor } from './startup/secret-key-monitor.js';
+import { DjangoStartupChecks } from './startup/startup-checks.js';
 
 const SERVICES: Provider[] = [
   { provide: DJANGO_BRIDGE_OPTIONS, useFactory: (raw: DjangoBridgeOptions) => resolveBridgeOptions(raw), inject: [DJANGO_BRIDGE_RAW_OPTIONS] },
   DjangoCaches,
+  { provide: SecretKeyMonitor, useFactory: () => new SecretKeyMonitor() },
   // The stores behind their tokens: the engine `sessionEngine` names, the users of `userStore` or the database.
-  { provide: DjangoSessionStore, useFactory: (o: ResolvedBridgeOptions, caches: DjangoCaches) => new GuardedSessionStore(createSessionStore(o, caches)), inject: [DJANGO_BRIDGE_OPTIONS, DjangoCaches] },
+  { provide: DjangoSessionStore, useFactory: (o: ResolvedBridgeOptions, caches: DjangoCaches, monitor: SecretKeyMonitor) => new GuardedSessionStore(createSessionStore(o, caches, monitor)), inject: [DJANGO_BRIDGE_OPTIONS, DjangoCaches, SecretKeyMonitor] },
   { provide: DjangoUserStore, useFactory: (o: ResolvedBridgeOptions) => (o.userStore ? new GuardedUserStore(o.userStore) : new TypeOrmUserStore(o.databases!, { userModel: o.userModel, useTz: o.useTz, timeZone: o.timeZone })), inject: [DJANGO_BRIDGE_OPTIONS] },
   DjangoSessionService,
   DjangoCsrfService,
@@ -45,41 +38,60 @@ const SERVICES: Provider[] = [
   DjangoSessionGuard,
   DjangoPermissionsGuard,
   DjangoCsrfGuard,
-  DjangoSessionStrategy,
-  DjangoPasswordStrategy,
-  DjangoBasicStrategy,
   DjangoSocketService,
-  // Django's SessionMiddleware: load and save the session around every HTTP handler and resolver.
-  { provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor },
-  // The bridge's errors (401/403/400/503) answered alike on HTTP and GraphQL.
-  { provide: APP_FILTER, useClass: DjangoBridgeExceptionFilter },
+  DjangoStartupChecks,
 ];
-const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionStore, DjangoUserStore, DjangoCaches, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard, DjangoSocketService];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionStore, DjangoUserStore, DjangoCaches, SecretKeyMonitor, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard, DjangoSocketService];
 
-/** Shares Django's users, sessions and logins with a Nest application. */
-@Module({})
-export class DjangoBridgeModule implements NestModule {
-  /** Every route gets its request-scoped database hints before guards run. */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(DatabaseHintsMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
-  }
+/** The global enhancers that `registerGlobals` leaves on. */
+function globalProviders(globals: DjangoBridgeGlobals): Provider[] {
+  return [
+    // Django's SessionMiddleware: load and save the session around every HTTP handler and resolver.
+    ...(globals.interceptor ? [{ provide: APP_INTERCEPTOR, useClass: DjangoSessionInterceptor }] : []),
+    // The bridge's errors (401/403/400/503) answered alike on HTTP and GraphQL.
+    ...(globals.filter ? [{ provide: APP_FILTER, useClass: DjangoBridgeExceptionFilter }] : []),
+  ];
+}
 
-  static forRoot(options: DjangoBridgeOptions & { isGlobal?: boolean }): DynamicModule {
+/**
+ * Nest's own builder makes the options provider (useValue, useFactory, useClass, useExisting) the
+ * way every Nest module does; the extras shape the module and are never part of the options.
+ */
+const { ConfigurableModuleClass: OptionsModule } = new ConfigurableModuleBuilder<DjangoBridgeOptions>({ optionsInjectionToken: DJANGO_BRIDGE_RAW_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createDjangoBridgeOptions')
+  .setExtras<DjangoBridgeModuleExtras>({ isGlobal: true, registerGlobals: true, extraProviders: [] }, (definition, extras) => {
+    const globals = resolveGlobals(extras.registerGlobals);
     return {
+      ...definition,
       module: DjangoBridgeModule,
-      global: options.isGlobal ?? true,
-      providers: [{ provide: DJANGO_BRIDGE_RAW_OPTIONS, useValue: options }, ...SERVICES],
+      global: extras.isGlobal ?? true,
+      providers: [...(definition.providers ?? []), ...(extras.extraProviders ?? []), { provide: DJANGO_BRIDGE_GLOBALS, useValue: globals }, ...SERVICES, ...globalProviders(globals)],
       exports: EXPORTS,
     };
+  })
+  .build();
+
+/**
+ * Shares Django's users, sessions and logins with a Nest application. `forRoot(options)` or
+ * `forRootAsync({ useFactory | useClass | useExisting, imports, inject, extraProviders })`, both
+ * with `isGlobal` (default true) and `registerGlobals` (default true).
+ */
+@Module({})
+export class DjangoBridgeModule implements NestModule {
+  constructor(@Inject(DJANGO_BRIDGE_GLOBALS) private readonly globals: DjangoBridgeGlobals) {}
+
+  /** Every route gets its request-scoped database hints before guards run (unless `registerGlobals` leaves it off). */
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.globals.middleware) consumer.apply(DatabaseHintsMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+
+  static forRoot(options: DjangoBridgeModuleOptions): DynamicModule {
+    return OptionsModule.forRoot(options);
   }
 
   static forRootAsync(options: DjangoBridgeAsyncOptions): DynamicModule {
-    return {
-      module: DjangoBridgeModule,
-      global: options.isGlobal ?? true,
-      imports: options.imports ?? [],
-      providers: [{ provide: DJANGO_BRIDGE_RAW_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, ...SERVICES],
-      exports: EXPORTS,
-    };
+    checkAsyncOptions(options);
+    return OptionsModule.forRootAsync(options);
   }
 }

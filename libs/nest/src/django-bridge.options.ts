@@ -8,6 +8,7 @@ import type { DjangoUserStore } from './users/django-user-store.js';
 import { DJANGO_CACHE_BACKENDS, type DjangoCacheSettings } from './cache/django-cache-settings.js';
 import { isDjangoCache } from './cache/create-django-cache.js';
 import { isSessionBackend, SESSION_ENGINES, sessionEngineName, type SessionEngineName } from './session/session-engine.js';
+import { resolveStartupChecks, type ResolvedStartupChecks, type StartupCheckOptions } from './startup/startup-check-options.js';
 
 /**
  * Options of DjangoBridgeModule. Names are Django's settings in camelCase, so values can be copied
@@ -119,9 +120,16 @@ export interface DjangoBridgeOptions {
   csrfTrustedOrigins?: string[];
   /** CSRF_USE_SESSIONS: keep the secret in the session instead of a cookie; default false. */
   csrfUseSessions?: boolean;
+  /**
+   * Checks at start-up that each DataSource is initialized and answers, and that the tables the
+   * stores read exist (Django's `migrate` ran). Default true, with the retry policy of
+   * StartupCheckOptions (5 attempts within 10 s); false for apps that must start with the database down.
+   */
+  startupChecks?: boolean | StartupCheckOptions;
 }
 
-export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'passwordWorkFactors' | 'sessionKeyPattern' | 'databases' | 'databaseRouters' | 'sessionEngine' | 'userStore' | 'dataSource'>> {
+export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'passwordWorkFactors' | 'sessionKeyPattern' | 'databases' | 'databaseRouters' | 'sessionEngine' | 'userStore' | 'dataSource' | 'startupChecks'>> {
+  startupChecks: ResolvedStartupChecks;
   /** The engine by short name, or the application's own store. */
   sessionEngine: SessionEngineName | SessionBackend;
   userStore: DjangoUserStore | null;
@@ -247,6 +255,7 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   if (typeof sessionCacheAlias !== 'string' || !sessionCacheAlias) fail('sessionCacheAlias', 'must be a cache alias');
   if ((sessionEngine === 'cache' || sessionEngine === 'cached_db') && !(sessionCacheAlias in caches)) fail('caches', `has no "${sessionCacheAlias}" cache, which sessionEngine '${sessionEngine}' needs (SESSION_CACHE_ALIAS is sessionCacheAlias)`);
   if (sessionEngine === 'signed_cookies' && serializer !== 'json' && !(serializer === 'pickle' && ['3.2', '4.0', '4.1', '4.2'].includes(djangoVersion))) fail('sessionSerializer', `must be 'json' with sessionEngine 'signed_cookies'${serializer === 'pickle' ? ` on Django ${djangoVersion} (PickleSerializer went in 5.0; 'pickle' works on 3.2 to 4.2)` : ''}`);
+  const startupChecks = resolveStartupChecks(options.startupChecks);
   const userStore = options.userStore ?? null;
   if (userStore !== null && (typeof userStore !== 'object' || typeof userStore.findById !== 'function' || typeof userStore.findByUsername !== 'function')) fail('userStore', 'must implement DjangoUserStore');
   // Users and the db/cached_db engines live in Django's tables; only custom stores do without them.
@@ -326,5 +335,6 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     csrfHeaderName: options.csrfHeaderName ?? 'X-CSRFToken',
     csrfTrustedOrigins: trusted,
     csrfUseSessions: options.csrfUseSessions ?? false,
+    startupChecks,
   };
 }

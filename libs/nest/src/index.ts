@@ -1,6 +1,11 @@
 /** @django-bridge/nest: Django's users, sessions and logins in a NestJS application. */
 export * from '@django-bridge/core';
-export { DjangoBridgeModule, type DjangoBridgeAsyncOptions } from './django-bridge.module.js';
+export { DjangoBridgeModule } from './django-bridge.module.js';
+export { resolveGlobals, type DjangoBridgeAsyncOptions, type DjangoBridgeModuleOptions, type DjangoBridgeModuleExtras, type DjangoBridgeGlobals, type DjangoBridgeOptionsFactory } from './django-bridge.module-options.js';
+export { InjectDjangoBridgeOptions } from './inject-django-bridge-options.decorator.js';
+export { DjangoStartupChecks } from './startup/startup-checks.js';
+export { resolveStartupChecks, DEFAULT_STARTUP_CHECKS, type StartupCheckOptions, type ResolvedStartupChecks } from './startup/startup-check-options.js';
+export { SecretKeyMonitor, SECRET_KEY_WARNING_THRESHOLD } from './startup/secret-key-monitor.js';
 export { resolveBridgeOptions, type DjangoBridgeOptions, type ResolvedBridgeOptions } from './django-bridge.options.js';
 export * from './django-bridge.constants.js';
 export { DjangoSessionService } from './session/django-session.service.js';
@@ -38,9 +43,8 @@ export { DjangoUser, type DjangoUserInit, type DjangoUserSecrets } from './users
 import './http/request-augmentation.js';
 export * from './entities/django-entities.js';
 export { toDatabaseDateTime, fromDatabaseDateTime, dialectOf, type DialectName, type DateTimeConvention } from './database/database-dialect.js';
-export { DjangoSessionStrategy } from './passport/django-session.strategy.js';
-export { DjangoPasswordStrategy } from './passport/django-password.strategy.js';
-export { DjangoBasicStrategy, parseBasicAuthorization } from './passport/django-basic.strategy.js';
+// The Passport strategies are in @django-bridge/nest/passport, so that apps without Passport do not need it.
+export { parseBasicAuthorization } from './auth/basic-authorization.js';
 export { DjangoCsrfService } from './csrf/django-csrf.service.js';
 export { DjangoCsrfGuard, CsrfExempt, CSRF_EXEMPT_KEY, REASON_MUTATION_OVER_GET } from './csrf/django-csrf.guard.js';
 export { dataSourceOptionsFromUrl } from './database/data-source-url.js';

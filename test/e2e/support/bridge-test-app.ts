@@ -7,6 +7,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { CsrfExempt, CurrentSession, CurrentUser, djangoEntities, DjangoPermissionsGuard, type DjangoSession as DjangoSessionData, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, Public, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import { DjangoPassportModule } from '@django-bridge/nest/passport';
 import type { DjangoConnection } from '../../django/django-project.js';
 import { listenOnLoopback, type ListeningApp } from './listening-app.js';
 
@@ -185,7 +186,7 @@ export async function startTestApp(adapter: AdapterName, connection: DjangoConne
       ? DjangoBridgeModule.forRoot({ ...options, dataSource })
       : DjangoBridgeModule.forRootAsync({ imports: [DatabaseModule], inject: [DJANGO_DATA_SOURCE], useFactory: async (ds: DataSource) => ({ ...options, dataSource: ds }) });
 
-  @Module({ imports: [bridge], controllers: [TestController], providers: globalGuard ? [{ provide: APP_GUARD, useExisting: DjangoSessionGuard }] : [] })
+  @Module({ imports: [bridge, DjangoPassportModule], controllers: [TestController], providers: globalGuard ? [{ provide: APP_GUARD, useExisting: DjangoSessionGuard }] : [] })
   class TestModule {}
 
   const app = await NestFactory.create(TestModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });

@@ -1,11 +1,17 @@
-import argon2 from 'argon2';
 import { constantTimeCompare } from '../crypto/constant-time-compare.js';
 import { ImproperlyConfigured, InvalidPasswordHash } from '../errors.js';
+import { optionalDependency } from '../optional-dependency.js';
 import { defaultSalt, isEncodablePassword, assertEncodablePassword, malformed, maskHash, mustUpdateSalt, tryDecode, type PasswordHasher, type SafeSummary } from './hasher.js';
 import { checkConfiguredFactor, enforceLimit, resolveLimits, type PasswordHashLimits } from './limits.js';
 
 export type Argon2Variety = 'argon2id' | 'argon2i' | 'argon2d';
-const TYPES: Record<Argon2Variety, number> = { argon2d: argon2.argon2d, argon2i: argon2.argon2i, argon2id: argon2.argon2id };
+// libargon2's Argon2_type numbers (argon2.argon2d/i/id), written here so nothing loads argon2 before it hashes.
+const TYPES: Record<Argon2Variety, 0 | 1 | 2> = { argon2d: 0, argon2i: 1, argon2id: 2 };
+
+type Argon2Module = typeof import('argon2');
+/** argon2 is an optional peer (a native addon): loaded on the first argon2 hash, never for other hashers. */
+const loadArgon2 = optionalDependency('argon2', 'The argon2 password hasher (Argon2PasswordHasher)', () => import('argon2'),
+  (mod) => ((mod as Partial<Argon2Module>).hash ? mod : (mod as { default?: Argon2Module }).default));
 const VERSIONS = new Set([0x10, 0x13]);
 
 export interface Argon2HasherOptions {
@@ -132,6 +138,7 @@ export class Argon2PasswordHasher implements PasswordHasher {
     enforceLimit('argon2', 'memory cost', d.memoryCost, this.limits.argon2MemoryCost, 'argon2MemoryCost');
     enforceLimit('argon2', 'time cost', d.timeCost, this.limits.argon2TimeCost, 'argon2TimeCost');
     enforceLimit('argon2', 'parallelism', d.parallelism, this.limits.argon2Parallelism, 'argon2Parallelism');
+    await loadArgon2(); // outside the try: a missing argon2 is a MissingOptionalDependency, not a wrong password
     let hash: Buffer;
     try {
       hash = await this.raw(password, parsed.saltBytes, d, parsed.hashBytes.length);
@@ -163,9 +170,10 @@ export class Argon2PasswordHasher implements PasswordHasher {
     // As in Django: argon2's cost is too multi-dimensional to top up sensibly.
   }
 
-  private raw(password: string, salt: Buffer, p: { variety: Argon2Variety; version: number; memoryCost: number; timeCost: number; parallelism: number }, hashLength: number): Promise<Buffer> {
+  private async raw(password: string, salt: Buffer, p: { variety: Argon2Variety; version: number; memoryCost: number; timeCost: number; parallelism: number }, hashLength: number): Promise<Buffer> {
+    const argon2 = await loadArgon2();
     return argon2.hash(Buffer.from(password, 'utf8'), {
-      raw: true, salt, type: TYPES[p.variety] as 0 | 1 | 2, version: p.version,
+      raw: true, salt, type: TYPES[p.variety], version: p.version,
       memoryCost: p.memoryCost, timeCost: p.timeCost, parallelism: p.parallelism, hashLength,
     });
   }

@@ -47,6 +47,20 @@ describe('bcrypt hashers', () => {
 
   it('salt() is a complete bcrypt salt at the configured cost', () => {
     expect(sha.salt()).toMatch(/^\$2b\$04\$[./A-Za-z0-9]{22}$/);
+    expect(new BCryptSHA256PasswordHasher({ rounds: 12 }).salt()).toMatch(/^\$2b\$12\$/);
+  });
+
+  it('salt() writes 16 random bytes in bcrypt base64, as the bcrypt package does (no addon needed)', async () => {
+    const bcrypt = (await import('bcrypt')).default;
+    const salts = Array.from({ length: 200 }, () => sha.salt());
+    expect(new Set(salts).size).toBe(salts.length);
+    for (const salt of salts) {
+      // 22 characters carry 132 bits: the last one only 2, so it is one of ".Oeu" (what libbcrypt decodes back).
+      expect(salt).toMatch(/^\$2b\$04\$[./A-Za-z0-9]{21}[.Oeu]$/);
+      expect(bcrypt.getRounds(salt + 'x'.repeat(31))).toBe(4);
+    }
+    expect(bcrypt.genSaltSync(4, 'b')).toMatch(/^\$2b\$04\$[./A-Za-z0-9]{21}[.Oeu]$/);
+    expect(await sha.verify('pw', await sha.encode('pw', salts[0]))).toBe(true);
   });
 
   it('decodes and summarises like Django', () => {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import bcrypt from 'bcrypt';
+import { createHash, randomBytes } from 'node:crypto';
 import { constantTimeCompare } from '../crypto/constant-time-compare.js';
 import { ImproperlyConfigured, InvalidPasswordHash } from '../errors.js';
+import { optionalDependency } from '../optional-dependency.js';
 import { assertEncodablePassword, isEncodablePassword, malformed, maskHash, splitMax, tryDecode, type PasswordHasher, type SafeSummary } from './hasher.js';
 import { checkConfiguredFactor, enforceLimit, resolveLimits, type PasswordHashLimits } from './limits.js';
 
@@ -26,6 +26,20 @@ const SALT_RE = /^\$(2[aby])\$([0-9]{2})\$([./A-Za-z0-9]{22})/;
 const MIN_COST = 4;
 const MAX_COST = 31;
 
+type BcryptModule = typeof import('bcrypt');
+/** bcrypt is an optional peer (a native addon): loaded on the first bcrypt hash, never for other hashers. */
+const loadBcrypt = optionalDependency('bcrypt', 'The bcrypt password hashers (BCryptSHA256PasswordHasher, BCryptPasswordHasher)', () => import('bcrypt'),
+  (mod) => ((mod as Partial<BcryptModule>).hash ? mod : (mod as { default?: BcryptModule }).default));
+
+// bcrypt's own base64: the standard bit layout over the alphabet ./A-Za-z0-9 instead of A-Za-z0-9+/.
+const STANDARD_B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BCRYPT_B64 = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+function bcryptBase64(bytes: Buffer): string {
+  let out = '';
+  for (const ch of bytes.toString('base64').replace(/=+$/, '')) out += BCRYPT_B64[STANDARD_B64.indexOf(ch)];
+  return out;
+}
+
 /**
  * `bcrypt_sha256$$2b$12$<salt><checksum>`: bcrypt over lowercase hex SHA-256 of the password, so
  * long passwords are not cut at 72 bytes (Django's BCryptSHA256PasswordHasher).
@@ -44,9 +58,12 @@ export class BCryptSHA256PasswordHasher implements PasswordHasher {
     checkConfiguredFactor('bcrypt', 'cost', this.rounds, this.limits.bcryptCost, 'bcryptCost');
   }
 
-  /** `bcrypt.gensalt(rounds)`: a complete `$2b$12$...` salt string (no hashing, so sync is fine). */
+  /**
+   * `bcrypt.gensalt(rounds)`: a complete `$2b$12$...` salt string, 16 random bytes in bcrypt's base64
+   * (what the bcrypt package's genSaltSync writes), made here so a salt needs no native addon.
+   */
   salt(): string {
-    return bcrypt.genSaltSync(this.rounds, 'b');
+    return `$2b$${String(this.rounds).padStart(2, '0')}$${bcryptBase64(randomBytes(16))}`;
   }
 
   /** `salt` is a bcrypt salt string such as `$2b$12$abcdefghijklmnopqrstuu` (longer strings: first 29 chars used). */
@@ -68,6 +85,7 @@ export class BCryptSHA256PasswordHasher implements PasswordHasher {
       secret = Buffer.from(password, 'utf8');
     }
     // Node's bcrypt does not take `$2y$` (same algorithm as `$2b$`); pyca/bcrypt keeps the caller's prefix.
+    const bcrypt = await loadBcrypt();
     const computed = await bcrypt.hash(secret, `$${prefix === '2y' ? '2b' : prefix}$${salt.slice(4, 29)}`);
     return `${this.algorithm}$$${prefix}${computed.slice(3)}`;
   }

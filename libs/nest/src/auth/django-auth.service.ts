@@ -1,5 +1,6 @@
 import { checkPassword, constantTimeCompare, InvalidPasswordHash, makePassword, sessionAuthHash, verifySessionAuthHash, type DjangoSession } from '@django-bridge/core';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { SecretKeyMonitor } from '../startup/secret-key-monitor.js';
 import { BACKEND_SESSION_KEY, DJANGO_BRIDGE_OPTIONS, HASH_SESSION_KEY, SESSION_KEY } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { DjangoCsrfService } from '../csrf/django-csrf.service.js';
@@ -23,6 +24,8 @@ export class DjangoAuthService {
     private readonly csrf: DjangoCsrfService,
     /** Django's users, groups and permissions (`userStore`, TypeORM by default). */
     @Inject(DjangoUserStore) readonly users: DjangoUserStore,
+    /** Counts session auth hashes that no key verifies, to warn about a wrong secretKey. */
+    @Optional() private readonly secretKeyMonitor?: SecretKeyMonitor,
   ) {}
 
   /** The current hash of a password for `_auth_user_hash`. */
@@ -56,6 +59,9 @@ export class DjangoAuthService {
       fallbackKeys: this.options.secretKeyFallbacks,
       djangoVersion: this.options.djangoVersion,
     });
+    const stored = session.get(HASH_SESSION_KEY);
+    if (status === 'invalid' && typeof stored === 'string' && stored !== '') this.secretKeyMonitor?.failed('session auth hash');
+    if (status !== 'invalid') this.secretKeyMonitor?.verified();
     if (status === 'invalid') {
       await session.flush();
       return null;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { requestHeader } from '../http/http-adapter.js';
-import { parseBasicAuthorization } from '../passport/django-basic.strategy.js';
+import { parseBasicAuthorization } from './basic-authorization.js';
 import type { DjangoUser } from '../users/django-user.js';
 import type { AccessRule } from './access-rule.js';
 import { DjangoAuthService } from './django-auth.service.js';

@@ -2,17 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
 import { DjangoAuthService } from '../auth/django-auth.service.js';
+import { parseBasicAuthorization } from '../auth/basic-authorization.js';
 import { requestHeader } from '../http/http-adapter.js';
 import type { DjangoUser } from '../users/django-user.js';
-
-/** Username and password of an `Authorization: Basic` header, or null if it has none or is malformed. */
-export function parseBasicAuthorization(header: string | undefined): { username: string; password: string } | null {
-  const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? '');
-  if (!match) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? null : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
 
 /**
  * Passport strategy "django-basic": HTTP Basic against Django users, like Django's mod_wsgi

@@ -5,6 +5,6 @@ import type { SessionBackend } from '@django-bridge/core';
  * (Django's SESSION_ENGINE), a core SessionBackend. Inject it to read or write sessions outside a
  * request (an admin tool, a test); DjangoSessionService uses it for every request.
  */
-export const DjangoSessionStore = Symbol('DjangoSessionStore');
+export const DjangoSessionStore = Symbol.for('@django-bridge/nest:DjangoSessionStore');
 
 export interface DjangoSessionStore extends SessionBackend {}

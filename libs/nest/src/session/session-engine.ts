@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import type { DjangoCaches } from '../cache/django-caches.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { TypeOrmSessionStore } from './typeorm-session.store.js';
+import { MonitoredSessionCodec } from './monitored-session-codec.js';
+import { isSignatureFailure, type SecretKeyMonitor } from '../startup/secret-key-monitor.js';
 
 /** SESSION_ENGINE values, by the last part of Django's dotted path. */
 export const SESSION_ENGINES = ['db', 'cache', 'cached_db', 'signed_cookies'] as const;
@@ -23,15 +25,18 @@ export function isSessionBackend(value: unknown): value is SessionBackend {
 
 const logger = new Logger('DjangoSession');
 
-/** The session store `sessionEngine` names, built over the site's databases and caches. */
-export function createSessionStore(options: ResolvedBridgeOptions, caches: DjangoCaches): SessionBackend {
+/**
+ * The session store `sessionEngine` names, built over the site's databases and caches. With a
+ * SecretKeyMonitor, signature checks of session data are counted (a wrong secretKey is noticed).
+ */
+export function createSessionStore(options: ResolvedBridgeOptions, caches: DjangoCaches, monitor?: SecretKeyMonitor): SessionBackend {
   const engine = options.sessionEngine;
   if (typeof engine !== 'string') return engine;
   const o = options;
-  const codec = new SessionCodec(
-    { secretKey: o.secretKey, fallbackKeys: o.secretKeyFallbacks, serializer: o.sessionSerializer, salt: o.sessionSalt, djangoVersion: o.djangoVersion },
-    (err) => logger.warn(err.message),
-  );
+  const codecOptions = { secretKey: o.secretKey, fallbackKeys: o.secretKeyFallbacks, serializer: o.sessionSerializer, salt: o.sessionSalt, djangoVersion: o.djangoVersion };
+  const report = (err: Error) => logger.warn(err.message);
+  // PHP session data carries no signature, so its decodes say nothing about the key.
+  const codec = monitor && o.sessionSerializer !== 'php' ? new MonitoredSessionCodec(codecOptions, report, monitor) : new SessionCodec(codecOptions, report);
   const db = () => new TypeOrmSessionStore(o.databases!, { useTz: o.useTz, timeZone: o.timeZone, codec });
   const onCorrupt = (err: unknown) => logger.warn(`Session data corrupted in the cache: ${(err as Error)?.message ?? String(err)}`);
   switch (engine) {
@@ -56,7 +61,10 @@ export function createSessionStore(options: ResolvedBridgeOptions, caches: Djang
         djangoVersion: o.djangoVersion,
         cookieName: o.sessionCookieName,
         // Anyone can send a bad cookie: debug level, so refusals cannot flood the log (Django logs none).
-        onCorrupt: (err) => logger.debug(`Session cookie refused: ${err.message}`),
+        onCorrupt: (err) => {
+          if (isSignatureFailure(err)) monitor?.failed('session data');
+          logger.debug(`Session cookie refused: ${err.message}`);
+        },
         // Django writes it anyway and browsers drop it: the user is silently logged out, which the operator must see.
         onOversize: (c) => logger.warn(`A signed_cookies session cookie of ${c.size} bytes exceeds browsers' ${c.limit}-byte limit and will be dropped; keep less in the session`),
       });

@@ -5,7 +5,7 @@ import type { DjangoUser } from './django-user.js';
  * ModelBackend's rules. The default is TypeOrmUserStore over the site's database; give
  * `userStore` to DjangoBridgeModule for another (an in-memory one in unit tests, an API client).
  */
-export const DjangoUserStore = Symbol('DjangoUserStore');
+export const DjangoUserStore = Symbol.for('@django-bridge/nest:DjangoUserStore');
 
 export interface DjangoUserStore {
   /** A primary key from `_auth_user_id` as this model keeps it, or null when it cannot be one. */

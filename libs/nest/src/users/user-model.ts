@@ -4,11 +4,19 @@ import { ImproperlyConfigured } from '@django-bridge/core';
  * How the site's AUTH_USER_MODEL is stored. Defaults describe `django.contrib.auth.models.User`.
  * A custom model `accounts.Member` lives in `accounts_member`, with join tables
  * `accounts_member_groups` / `accounts_member_user_permissions` and FK column `member_id`.
+ * Names follow Django: the table is `<app_label>_<model_name>` unless Meta.db_table says otherwise,
+ * the join tables are `<table>_groups` / `<table>_user_permissions`, and their user column is
+ * named after the model (`<model_name>_id`), never after the table: `people.Person` with
+ * `db_table = 'people'` joins through `people_groups.person_id`.
  */
 export interface UserModelOptions {
-  /** AUTH_USER_MODEL as "app_label.ModelName", for database routers; default from the table name ("auth.User" for auth_user). */
+  /**
+   * AUTH_USER_MODEL as "app_label.ModelName": names the join column and the app label routers see.
+   * Default guessed from the table (`auth_user` -> auth.User, `accounts_member` -> accounts.Member);
+   * give it when the app label has an underscore or the model sets Meta.db_table.
+   */
   model?: string;
-  /** Table name; default `auth_user`. */
+  /** Table name; default `<app_label>_<model_name>` of `model`, else `auth_user`. */
   table?: string;
   /** Primary key column; default `id`. */
   pkColumn?: string;
@@ -28,7 +36,7 @@ export interface UserModelOptions {
   groupsTable?: string;
   /** Join table user-permission; default `<table>_user_permissions`. */
   permissionsTable?: string;
-  /** FK column in both join tables; default `<model name>_id` (`user_id` for auth_user; set it when the app label has an underscore). */
+  /** User column in both join tables; default `<model_name>_id` as Django names it (`user_id` for auth.User). */
   m2mColumn?: string;
   /** Other columns to load onto the user; default first_name, last_name, email, date_joined for auth_user, none otherwise. */
   extraColumns?: string[];
@@ -61,21 +69,35 @@ function identifier(option: string, value: string): string {
   return value;
 }
 
-/** The model's app label and lower-cased name: from `model` when given, else guessed from `<app>_<model>`. */
-function modelLabel(model: string | undefined, table: string): [string, string] {
-  if (model === undefined) return table === 'auth_user' ? ['auth', 'user'] : [table.slice(0, Math.max(table.indexOf('_'), 0)) || table, table.slice(table.indexOf('_') + 1)];
+/** `_meta.app_label` and `_meta.model_name` from "app_label.ModelName". */
+function parseModel(model: string): [string, string] {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(model);
   if (!match) throw new ImproperlyConfigured(`userModel.model "${model}" must look like "app_label.ModelName"`);
   return [match[1], match[2].toLowerCase()];
 }
 
-/** Fills the defaults and checks every name; an already resolved model is returned as it is. */
+/** Without `model`, the table is read as Django's default `<app_label>_<model_name>` (ambiguous when the label has an underscore). */
+function guessModel(table: string): [string, string] {
+  if (table === 'auth_user') return ['auth', 'user'];
+  const cut = table.indexOf('_');
+  return cut > 0 ? [table.slice(0, cut), table.slice(cut + 1)] : [table, table];
+}
+
+/** A resolved model carries its label and Sets; resolving it again must change nothing. */
+function isResolved(given: UserModelOptions | ResolvedUserModel): given is ResolvedUserModel {
+  return 'appLabel' in given && 'modelName' in given && given.dateTimeColumns instanceof Set && given.booleanColumns instanceof Set;
+}
+
+/** Fills the defaults and checks every name; idempotent: an already resolved model is returned as it is. */
 export function resolveUserModel(given: UserModelOptions | ResolvedUserModel = {}): ResolvedUserModel {
-  if (given.dateTimeColumns instanceof Set) return given as ResolvedUserModel;
+  if (isResolved(given)) return given;
   const options = given as UserModelOptions;
-  const table = identifier('table', options.table ?? 'auth_user');
-  const modelName = table === 'auth_user' ? 'user' : table.slice(table.indexOf('_') + 1);
-  const [appLabel, className] = modelLabel(options.model, table);
+  const fromModel = options.model === undefined ? null : parseModel(options.model);
+  const table = identifier('table', options.table ?? (fromModel ? `${fromModel[0]}_${fromModel[1]}` : 'auth_user'));
+  const [appLabel, modelName] = fromModel ?? guessModel(table);
+  // create_many_to_many_intermediary_model names the columns after both models, prefixing from_/to_
+  // when they share a name; the store reads group_id and permission_id, so refuse those cases.
+  if (modelName === 'group' || modelName === 'permission') throw new ImproperlyConfigured(`userModel.model: a user model named "${modelName}" has from_/to_ join columns, which the bridge does not read`);
   const pkType = options.pkType ?? 'int';
   if (!['int', 'bigint', 'uuid'].includes(pkType)) throw new ImproperlyConfigured(`userModel.pkType must be int, bigint or uuid, got "${pkType}"`);
   const opt = (name: 'isActiveColumn' | 'isStaffColumn' | 'isSuperuserColumn', fallback: string) => {
@@ -90,7 +112,7 @@ export function resolveUserModel(given: UserModelOptions | ResolvedUserModel = {
     });
   return {
     appLabel,
-    modelName: className,
+    modelName,
     table,
     pkColumn: identifier('pkColumn', options.pkColumn ?? 'id'),
     pkType,

@@ -1,6 +1,6 @@
 import { CacheUnavailable, CacheValueTooLarge, DjangoBridgeError, ImproperlyConfigured, MEMCACHED_MAX_RELATIVE_EXPIRY, type MemcachedConnection, type MemcachedEntry, type MemcachedServer } from '@django-bridge/core';
 import type { Socket } from 'node:net';
-import { memjs, memjsStatusText, type MemjsClient, type MemjsSerializer, type MemjsServer } from './memjs.js';
+import { loadMemjs, type MemjsClient, type MemjsSerializer, type MemjsServer } from './memjs.js';
 
 export interface MemjsConnectionOptions {
   server: MemcachedServer;
@@ -52,8 +52,8 @@ const silent = { log() {} };
  * command connects again, so the cache recovers by itself when the server is back.
  */
 export class MemjsConnection implements MemcachedConnection {
-  private readonly client: MemjsClient;
-  private readonly server: MemjsServer;
+  /** memjs's client and server, made on the first command (memjs is loaded then). */
+  private link: { client: MemjsClient; server: MemjsServer; statusText: Record<number, string> } | null = null;
   private readonly name: string;
   /** Sockets memjs opened (it only end()s one it gives up on, which a silent peer never closes). */
   private readonly sockets = new Set<Socket>();
@@ -62,23 +62,31 @@ export class MemjsConnection implements MemcachedConnection {
   constructor(private readonly options: MemjsConnectionOptions) {
     const { server } = options;
     this.name = server.kind === 'tcp' ? `${server.host}:${server.port}` : `unix:${server.path}`;
+  }
+
+  private async open(): Promise<NonNullable<MemjsConnection['link']>> {
+    const { memjs, statusText } = await loadMemjs();
+    if (this.link) return this.link; // another command opened it meanwhile
+    const { server: where } = this.options;
     // memjs hands its port to net.connect, which takes a string that is no number as a socket path.
-    const [host, port] = server.kind === 'tcp' ? [server.host, server.port] : [undefined, server.path];
-    this.server = new memjs.Server(host, port, undefined, undefined, {
-      timeout: options.commandTimeout / 1000,
-      conntimeout: options.connectTimeout / 1000,
-      keepAlive: options.keepAliveDelay !== null,
-      keepAliveDelay: (options.keepAliveDelay ?? 0) / 1000,
+    const [host, port] = where.kind === 'tcp' ? [where.host, where.port] : [undefined, where.path];
+    const server = new memjs.Server(host, port, undefined, undefined, {
+      timeout: this.options.commandTimeout / 1000,
+      conntimeout: this.options.connectTimeout / 1000,
+      keepAlive: this.options.keepAliveDelay !== null,
+      keepAliveDelay: (this.options.keepAliveDelay ?? 0) / 1000,
     });
     // memjs falls back to SASL credentials from MEMCACHIER_*/MEMCACHE_* variables; pymemcache never authenticates.
-    this.server.username = undefined;
-    this.server.password = undefined;
+    server.username = undefined;
+    server.password = undefined;
     // One try: pymemcache does not retry either, and the bound stays connect + reply.
-    this.client = new memjs.Client([this.server], { retries: 1, failover: false, expires: 0, logger: silent, serializer });
+    const client = new memjs.Client([server], { retries: 1, failover: false, expires: 0, logger: silent, serializer });
+    this.link = { client, server, statusText };
+    return this.link;
   }
 
   async get(key: Buffer): Promise<MemcachedEntry | null> {
-    const { value, flags } = await this.run('get', () => this.client.get(key));
+    const { value, flags } = await this.run('get', (client) => client.get(key));
     if (value === null) return null;
     if (!flags || flags.length !== 4) throw new CacheUnavailable(`${this.options.label}: memcached ${this.name} sent a malformed reply`);
     return { value, flags: flags.readUInt32BE(0) };
@@ -87,34 +95,38 @@ export class MemjsConnection implements MemcachedConnection {
   async store(command: 'set' | 'add', key: Buffer, entry: MemcachedEntry, exptime: number): Promise<boolean> {
     if (!Number.isSafeInteger(exptime) || exptime > 0xffffffff) throw new ImproperlyConfigured(`${this.options.label}: a memcached expiration beyond 2106 cannot be sent (${exptime})`);
     const request = new StoreRequest(entry, exptime);
-    return this.run(command, () => (command === 'set' ? this.client.set(key, request, {}) : this.client.add(key, request, {})));
+    return this.run(command, (client) => (command === 'set' ? client.set(key, request, {}) : client.add(key, request, {})));
   }
 
   delete(key: Buffer): Promise<boolean> {
-    return this.run('delete', () => this.client.delete(key));
+    return this.run('delete', (client) => client.delete(key));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.server.error(new Error('closed'));
+    if (!this.link) return;
+    this.link.server.error(new Error('closed'));
     this.reap();
   }
 
-  private async run<T>(command: string, op: () => Promise<T>): Promise<T> {
+  private async run<T>(command: string, op: (client: MemjsClient) => Promise<T>): Promise<T> {
     if (this.closed) throw new CacheUnavailable(`${this.options.label}: the memcached cache is closed`);
-    const bound = (this.server.connected ? 0 : this.options.connectTimeout) + this.options.commandTimeout;
+    // A missing memjs is a MissingOptionalDependency (a configuration error), not an unavailable cache.
+    const { client, server } = this.link ?? (await this.open());
+    if (this.closed) throw new CacheUnavailable(`${this.options.label}: the memcached cache is closed`);
+    const bound = (server.connected ? 0 : this.options.connectTimeout) + this.options.commandTimeout;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         reject(new CacheUnavailable(`${this.options.label}: memcached ${this.name} did not answer ${command} within ${bound} ms`));
         // memjs has its own timers; this one also holds when they do not fire (its idle-based one can be starved).
-        this.server.error(new Error('timed out'));
+        server.error(new Error('timed out'));
         this.reap();
       }, bound);
     });
     try {
-      const pending = op();
+      const pending = op(client);
       this.track();
       return await Promise.race([pending, deadline]);
     } catch (err) {
@@ -128,7 +140,8 @@ export class MemjsConnection implements MemcachedConnection {
     if (err instanceof DjangoBridgeError) return err;
     const message = err instanceof Error ? err.message : String(err);
     if (message.startsWith('MemJS ')) {
-      if (message.endsWith(memjsStatusText[0x03])) return new CacheValueTooLarge(`${this.options.label}: memcached ${this.name} refused the value as too large for an item (its -I limit)`);
+      const tooLarge = this.link?.statusText[0x03];
+      if (tooLarge && message.endsWith(tooLarge)) return new CacheValueTooLarge(`${this.options.label}: memcached ${this.name} refused the value as too large for an item (its -I limit)`);
       return new CacheUnavailable(`${this.options.label}: memcached ${this.name} refused ${command}: ${message.slice(message.indexOf(':') + 2)}`, err);
     }
     this.reap();
@@ -136,7 +149,7 @@ export class MemjsConnection implements MemcachedConnection {
   }
 
   private track(): void {
-    const socket = this.server._socket;
+    const socket = this.link?.server._socket;
     if (!socket || this.sockets.has(socket)) return;
     this.sockets.add(socket);
     socket.setNoDelay(this.options.noDelay);
@@ -150,7 +163,7 @@ export class MemjsConnection implements MemcachedConnection {
    */
   private reap(): void {
     for (const socket of this.sockets) {
-      if (socket === this.server._socket) continue;
+      if (socket === this.link?.server._socket) continue;
       this.sockets.delete(socket);
       socket.removeAllListeners();
       socket.on('error', () => {});

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { optionalDependency } from '@django-bridge/core';
 import type { Socket } from 'node:net';
 
 /**
@@ -50,12 +50,25 @@ export interface MemjsClient {
   close(): void;
 }
 
-interface MemjsModule {
+export interface MemjsModule {
   Client: new (servers: MemjsServer[], options: MemjsClientOptions) => MemjsClient;
   Server: new (host: string | undefined, port: number | string | undefined, username: string | undefined, password: string | undefined, options: MemjsServerOptions) => MemjsServer;
 }
 
-const require = createRequire(import.meta.url);
-export const memjs = require('memjs') as MemjsModule;
-/** memjs's binary-protocol status texts, which its errors end with ("MemJS SET: Value too large"). */
-export const memjsStatusText = (require('memjs/lib/memjs/protocol.js') as { errors: Record<number, string> }).errors;
+export interface LoadedMemjs {
+  memjs: MemjsModule;
+  /** memjs's binary-protocol status texts, which its errors end with ("MemJS SET: Value too large"). */
+  statusText: Record<number, string>;
+}
+
+/**
+ * memjs is an optional peer: loaded on a memcached cache's first command, never without one. The
+ * dynamic import compiles to import() in the ESM build and require() in the CommonJS one.
+ */
+export const loadMemjs = optionalDependency('memjs', 'The memcached cache engine (PyMemcacheCache)',
+  () => Promise.all([import('memjs'), import('memjs/lib/memjs/protocol.js')]),
+  ([main, protocol]): LoadedMemjs | undefined => {
+    const memjs = (main.Client ? main : main.default) as MemjsModule | undefined;
+    const errors = (protocol.errors ?? protocol.default?.errors) as Record<number, string> | undefined;
+    return memjs?.Client && errors ? { memjs, statusText: errors } : undefined;
+  });

@@ -1,8 +1,14 @@
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { optionalDependency } from '@django-bridge/core';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'node:tls';
 import type { RedisCacheOptionsInput } from './redis-cache-options.js';
 import { RedisConnection } from './redis-connection.js';
 import type { RedisEndpoint, RedisTopology } from './redis-location.js';
+
+type Ioredis = typeof import('ioredis');
+/** ioredis is an optional peer: loaded on a Redis cache's first command, never without a Redis cache. */
+const loadIoredis = optionalDependency('ioredis', 'The Redis cache engine (RedisCache, django-redis)', () => import('ioredis'),
+  (mod) => ((mod as unknown as Partial<Ioredis>).Cluster ? (mod as unknown as Ioredis) : (mod as unknown as { default?: Ioredis }).default));
 
 export interface RedisBounds {
   connectTimeout: number;
@@ -44,7 +50,7 @@ function serverConnection(endpoint: RedisEndpoint, options: RedisCacheOptionsInp
     db: endpoint.db ?? options.db ?? 0,
     tls: tlsFor(endpoint.tls, options, endpoint.skipVerify),
   };
-  return new RedisConnection({ label: endpoint.label, createClient: () => new Redis(redisOptions), ...bounds });
+  return new RedisConnection({ label: endpoint.label, createClient: async () => new (await loadIoredis()).Redis(redisOptions), ...bounds });
 }
 
 /** The connections of a topology: one per server, or one for a Sentinel master or a Cluster. */
@@ -69,7 +75,7 @@ export function redisConnections(topology: RedisTopology, options: RedisCacheOpt
         sentinelCommandTimeout: bounds.commandTimeout,
         ...(tls ? { tls, sentinelTLS: tls, enableTLSForSentinelMode: true } : {}),
       };
-      return [new RedisConnection({ label: topology.label, createClient: () => new Redis(redisOptions), ...bounds })];
+      return [new RedisConnection({ label: topology.label, createClient: async () => new (await loadIoredis()).Redis(redisOptions), ...bounds })];
     }
     case 'cluster': {
       const seed = topology.seeds[0];
@@ -90,7 +96,7 @@ export function redisConnections(topology: RedisTopology, options: RedisCacheOpt
         },
       };
       const label = `the Cluster of ${topology.seeds.map((s) => `${s.host}:${s.port}`).join(', ')}`;
-      return [new RedisConnection({ label, createClient: () => new Cluster(topology.seeds.map((s) => ({ host: s.host!, port: s.port! })), clusterOptions), ...bounds })];
+      return [new RedisConnection({ label, createClient: async () => new (await loadIoredis()).Cluster(topology.seeds.map((s) => ({ host: s.host!, port: s.port! })), clusterOptions), ...bounds })];
     }
   }
 }

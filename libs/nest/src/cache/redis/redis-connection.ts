@@ -1,5 +1,5 @@
 import { CacheUnavailable, SerializationError, type RedisCommands, type RedisSetOptions } from '@django-bridge/core';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 type Client = Redis | Cluster;
 
@@ -7,7 +7,8 @@ export interface RedisConnectionOptions {
   /** Where it points, for messages (no password). */
   label: string;
   /** A new, not yet connected client (lazyConnect, no offline queue, no retry: see redis-clients.ts). */
-  createClient: () => Client;
+  /** Async: the first call loads ioredis (an optional peer). */
+  createClient: () => Client | Promise<Client>;
   /** Milliseconds to connect and be ready (TCP, TLS, AUTH, SELECT, ready check; Sentinel look-up). */
   connectTimeout: number;
   /** Milliseconds one command may take. */
@@ -57,7 +58,7 @@ export class RedisConnection implements RedisCommands {
 
   private async open(): Promise<Client> {
     const { connectTimeout } = this.options;
-    const client = this.options.createClient();
+    const client = await this.options.createClient();
     let lastError: Error | undefined;
     // ioredis reports what went wrong (refused, WRONGPASS, all Sentinels down) as events.
     client.on('error', (err: Error) => {
