@@ -1,10 +1,13 @@
 /**
  * Every page is tested by the examples it shows: each ```ts block of README.md and docs/*.md is type-checked as a
  * module against the workspace's sources (the root tsconfig, with the package subpaths mapped to their sources), all
- * in one TypeScript program, and every relative link must reach an existing file and heading.
+ * in one TypeScript program, and every relative link must reach an existing file and heading. Blocks with an
+ * example-fixture also run, as ES modules in a Node process of their own, against the built packages
+ * (`npm test` builds before Jest), followed by the fixture's checks.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -57,7 +60,7 @@ function typeCheck(examples: DocExample[]): { placed: Placed[]; problems: Map<st
     const fileName = join(dir, `${example.page.replace(/[/.]/g, '_')}_${example.line}.ts`);
     const preamble = example.preamble ? `${example.preamble}\n` : '';
     // `export {}` makes every block a module, even one without an import.
-    const source = `${preamble}${example.code}\nexport {};\n`;
+    const source = `${preamble}${example.code}\n${example.run?.after ? `${example.run.after}\n` : ''}export {};\n`;
     files.set(fileName, source);
     placed.push({ example, fileName, preambleLines: preamble ? preamble.split('\n').length - 1 : 0 });
   }
@@ -112,6 +115,26 @@ describe('documentation examples', () => {
     const messages = [...result.problems.entries()].filter(([key]) => key.startsWith(`${page}:`)).flatMap(([, m]) => m);
     expect(messages).toEqual([]);
   });
+});
+
+const runnable = checked.filter((e) => e.run);
+
+describe('documentation examples that run', () => {
+  it('has runnable examples on the core page at least', () => {
+    expect(runnable.filter((e) => e.page === 'docs/core.md').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(runnable.map((e) => [`${e.page}:${e.line}`, e] as const))('%s runs and its checks hold', (_name, example) => {
+    const dir = join(ROOT, '.tmp', 'doc-examples');
+    mkdirSync(dir, { recursive: true });
+    const source = `${example.preamble}\n${example.code}\n${example.run!.after}\nexport {};\n`;
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false } }).outputText;
+    const file = join(dir, `${example.page.replace(/[/.]/g, '_')}_${example.line}.mjs`);
+    writeFileSync(file, js);
+    const r = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+    expect({ status: r.status, signal: r.signal, output: r.status === 0 ? '' : output }).toEqual({ status: 0, signal: null, output: '' });
+  }, 90_000);
 });
 
 describe('documentation links', () => {

@@ -6,6 +6,9 @@
  * Conventions, written as an HTML comment on the line(s) right before the fence (GitHub does not render them):
  * - `<!-- example-preamble: <TypeScript> -->`: code put in front of the block (imports, `declare const`...), so that
  *   a fragment type-checks as it is shown. Diagnostics inside the preamble are reported against the comment.
+ * - `<!-- example-fixture: <TypeScript> [-- then: <TypeScript>] -->`: a preamble with real values instead of
+ *   `declare`s, so the block also RUNS (against the built packages); the optional part after a line `-- then:` runs
+ *   after it, with `assert` from node:assert, to check what the block's comments promise.
  * - `<!-- not-checked: <reason> -->`: the block is left out, with the reason shown in the comment.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +23,8 @@ export interface DocExample {
   preambleLine?: number;
   preamble: string;
   code: string;
+  /** From an example-fixture: the block runs, then this code (checks), if any. */
+  run?: { after: string };
   notChecked?: string;
 }
 
@@ -48,7 +53,7 @@ function commentBefore(lines: string[], index: number): { kind: string; body: st
   while (start >= 0 && !lines[start].includes('<!--')) start--;
   if (start < 0) return undefined;
   const text = lines.slice(start, end + 1).join('\n');
-  const match = /<!--\s*(example-preamble|not-checked):([\s\S]*?)-->\s*$/.exec(text);
+  const match = /<!--\s*(example-preamble|example-fixture|not-checked):([\s\S]*?)-->\s*$/.exec(text);
   if (!match) return undefined;
   return { kind: match[1], body: match[2], line: start + 1 };
 }
@@ -66,12 +71,15 @@ export function parsePage(root: string, page: string): { examples: DocExample[];
       if (m && m[2].startsWith(fence.marker[0]) && m[2].length >= fence.marker.length && m[3] === '') {
         if (TS_LANGS.has(fence.lang)) {
           const comment = commentBefore(lines, fence.start);
+          const hasPreamble = comment?.kind === 'example-preamble' || comment?.kind === 'example-fixture';
+          const [preamble, after] = comment?.kind === 'example-fixture' ? splitFixture(comment.body) : [comment?.body ?? '', ''];
           examples.push({
             page,
             line: fence.start + 2,
-            preambleLine: comment?.kind === 'example-preamble' ? comment.line : undefined,
-            preamble: comment?.kind === 'example-preamble' ? comment.body.trim() : '',
+            preambleLine: hasPreamble ? comment.line : undefined,
+            preamble: hasPreamble ? preamble.trim() : '',
             code: lines.slice(fence.start + 1, i).join('\n'),
+            run: comment?.kind === 'example-fixture' ? { after: after.trim() } : undefined,
             notChecked: comment?.kind === 'not-checked' ? comment.body.trim() || '(no reason given)' : undefined,
           });
         }
@@ -89,6 +97,14 @@ export function parsePage(root: string, page: string): { examples: DocExample[];
   }
   if (fence) throw new Error(`${page}:${fence.start + 1}: code fence never closed`);
   return { examples, links, text };
+}
+
+/** A fixture's set-up and its `-- then:` checks. */
+function splitFixture(body: string): [string, string] {
+  const at = body.search(/^\s*-- then:\s*$/m);
+  if (at === -1) return [body, ''];
+  const rest = body.slice(at);
+  return [body.slice(0, at), rest.slice(rest.indexOf(':') + 1)];
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */

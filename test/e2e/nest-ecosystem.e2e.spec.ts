@@ -11,14 +11,14 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Get, HttpCode, Module, Post, UseGuards, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { CurrentUser, DjangoBridgeModule, djangoEntities, DjangoSessionGuard, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import { CurrentUser, DjangoBridgeModule, DjangoCsrfGuard, djangoEntities, DjangoSessionGuard, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
 import { DjangoHealthIndicator } from '@django-bridge/nest/terminus';
-import { createDjangoSessionCookie, loginAs } from '@django-bridge/nest/testing';
+import { createDjangoCsrfToken, createDjangoSessionCookie, loginAs } from '@django-bridge/nest/testing';
 import { DjangoProject, type DjangoConnection } from '../django/django-project.js';
 import { freePort } from '../support/free-port.js';
 import { randomEnvSecret } from '../support/random.js';
@@ -47,6 +47,13 @@ class AppController {
   @UseGuards(DjangoSessionGuard)
   me(@CurrentUser() user: DjangoUser) {
     return { id: user.id, username: user.username };
+  }
+
+  @Post('me')
+  @HttpCode(200)
+  @UseGuards(DjangoCsrfGuard, DjangoSessionGuard)
+  update(@CurrentUser() user: DjangoUser) {
+    return { updated: user.username };
   }
 }
 
@@ -179,6 +186,22 @@ describe(`Django ${LINE} on SQLite, a Redis cache`, () => {
     project.setPassword('bob', 'changed');
     expect(project.whoami({ djsession: value }).authenticated).toBe(false);
     expect((await request(t.app.getHttpServer()).get('/me').set(headers)).status).toBe(401);
+  });
+
+  it('testing helper: createDjangoCsrfToken passes DjangoCsrfGuard in Nest and CsrfViewMiddleware in Django', async () => {
+    const session = await createDjangoSessionCookie(t.app, { username: 'alice' });
+    const csrf = await createDjangoCsrfToken(t.app, { session });
+    expect(csrf.headerName).toBe('X-CSRFToken');
+    expect(csrf.headers.Cookie).toBe(`${csrf.cookie}; ${session.header}`);
+    const post = await request(t.app.getHttpServer()).post('/me').set(csrf.headers);
+    expect({ status: post.status, body: post.body }).toEqual({ status: 200, body: { updated: 'alice' } });
+    // No token, or a cookie without its token: refused with Django's reasons.
+    const noToken = await request(t.app.getHttpServer()).post('/me').set('Cookie', csrf.headers.Cookie);
+    expect(noToken.status).toBe(403);
+    const csrfValue = (csrf.cookie as string).slice('csrftoken='.length);
+    const django = project.csrfPost({ djsession: session.value, csrftoken: csrfValue }, { token: csrf.token });
+    expect(django).toMatchObject({ status: 200, body: { ok: true, user: { authenticated: true, username: 'alice' } } });
+    expect(project.csrfPost({ djsession: session.value, csrftoken: csrfValue }).status).toBe(403);
   });
 
   it('health: the database and the cache are up', async () => {

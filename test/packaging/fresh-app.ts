@@ -61,13 +61,28 @@ export function npmInstall(dir: string, extra: string[] = []): Promise<CommandRe
   });
 }
 
-/** A template's text with `{{ext}}` filled and the Passport lines kept or dropped. */
-function render(template: string, kind: ModuleKind, passport: boolean): string {
+/** Which optional pieces an app uses: each keeps its template lines marked `// <piece>-only`. */
+export interface AppPieces {
+  passport: boolean;
+  ecosystem: boolean;
+}
+
+/** A template's text with `{{ext}}` filled and each optional piece's lines kept or dropped. */
+function render(template: string, kind: ModuleKind, pieces: AppPieces): string {
   const text = readFileSync(join(TEMPLATES, `${template}.tpl`), 'utf8').replaceAll('{{ext}}', kind === 'esm' ? '.js' : '');
   return text
     .split('\n')
-    .flatMap((line) => (line.endsWith('// passport-only') ? (passport ? [line.replace(/\s*\/\/ passport-only$/, '')] : []) : [line]))
+    .flatMap((line) => {
+      const marker = line.match(/\s*\/\/ (passport|ecosystem)-only$/);
+      if (!marker) return [line];
+      return pieces[marker[1] as keyof AppPieces] ? [line.slice(0, marker.index)] : [];
+    })
     .join('\n');
+}
+
+/** The pieces of `kind`'s app in `tree`: Passport in the CommonJS app only, the ecosystem pieces in both. */
+export function appPieces(tree: MatrixTree, kind: ModuleKind): AppPieces {
+  return { passport: tree.passport && kind === 'cjs', ecosystem: tree.ecosystem };
 }
 
 /** The compiler options of the line's `nest new` starter (strict, decorators, NodeNext). */
@@ -112,8 +127,7 @@ function jestConfig(tree: MatrixTree): Record<string, unknown> {
 /** Writes `<tree>/<kind>`: package.json, tsconfig.json, tsconfig.build.json and src/. */
 export function writeApp(treeDir: string, tree: MatrixTree, kind: ModuleKind): string {
   const dir = join(treeDir, kind);
-  // Only the CommonJS app of the Passport tree uses @nestjs/passport (item: "one CJS Nest 11 app").
-  const passport = tree.passport && kind === 'cjs';
+  const pieces = appPieces(tree, kind);
   writeJson(join(dir, 'package.json'), {
     name: `djb-matrix-${tree.name}-${kind}`,
     version: '0.0.0',
@@ -124,9 +138,9 @@ export function writeApp(treeDir: string, tree: MatrixTree, kind: ModuleKind): s
   writeJson(join(dir, 'tsconfig.json'), tsconfig(kind));
   if (kind === 'cjs' && tree.nest === '12') writeJson(join(dir, 'tsconfig.spec.json'), { extends: './tsconfig.json', compilerOptions: { module: 'esnext', moduleResolution: 'bundler' } });
   writeJson(join(dir, 'tsconfig.build.json'), { extends: './tsconfig.json', exclude: ['node_modules', 'dist', '**/*.spec.ts'] });
-  const sources = [...SOURCES, ...(passport ? ['passport-me.controller.ts'] : []), ...(kind === 'cjs' ? ['app.spec.ts'] : [])];
+  const sources = [...SOURCES, ...(pieces.passport ? ['passport-me.controller.ts'] : []), ...(pieces.ecosystem ? ['health.controller.ts', 'password.controller.ts', 'whoami.gateway.ts'] : []), ...(kind === 'cjs' ? ['app.spec.ts'] : [])];
   mkdirSync(join(dir, 'src'), { recursive: true });
-  for (const source of sources) writeFileSync(join(dir, 'src', source), render(source, kind, passport));
+  for (const source of sources) writeFileSync(join(dir, 'src', source), render(source, kind, pieces));
   return dir;
 }
 

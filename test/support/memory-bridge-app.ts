@@ -4,26 +4,25 @@
  * libs/nest; the e2e suites prove the same layer against real databases and a real Django.
  */
 import 'reflect-metadata';
-import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Req, UnauthorizedException, UseGuards, type INestApplication, type Provider, type Type } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Req, UseGuards, type INestApplication, type Provider, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { MemorySessionBackend, newSessionKey, PasswordHashers, type DjangoSession, type SessionBackend } from '@django-bridge/core';
+import { MemorySessionBackend, newSessionKey, PasswordHashers, type SessionBackend } from '@django-bridge/core';
 import request from 'supertest';
+import { BridgeRoutes } from './bridge-routes.js';
 import { DjangoAuthService } from '../../libs/nest/src/auth/django-auth.service.js';
 import { DjangoPermissionsGuard } from '../../libs/nest/src/auth/django-permissions.guard.js';
 import { DjangoSessionGuard } from '../../libs/nest/src/auth/django-session.guard.js';
-import { CsrfExempt, DjangoCsrfGuard } from '../../libs/nest/src/csrf/django-csrf.guard.js';
+import { DjangoCsrfGuard } from '../../libs/nest/src/csrf/django-csrf.guard.js';
 import { DjangoCsrfService } from '../../libs/nest/src/csrf/django-csrf.service.js';
-import { CurrentSession, CurrentUser, OptionalAuth, Public, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly } from '../../libs/nest/src/decorators/auth.decorators.js';
+import { RequireGroups, RequirePermissions, StaffOnly } from '../../libs/nest/src/decorators/auth.decorators.js';
 import { DjangoBridgeModule } from '../../libs/nest/src/django-bridge.module.js';
 import { DjangoPassportModule } from '@django-bridge/nest/passport';
 import type { DjangoBridgeOptions } from '../../libs/nest/src/django-bridge.options.js';
 import { DjangoSessionStore } from '../../libs/nest/src/session/django-session-store.js';
 import { DjangoSessionService } from '../../libs/nest/src/session/django-session.service.js';
-import type { DjangoUser } from '../../libs/nest/src/users/django-user.js';
 import { MemoryUserStore } from '../../libs/nest/src/users/memory-user.store.js';
 
 export type AdapterName = 'express' | 'fastify';
@@ -32,48 +31,15 @@ export type AdapterName = 'express' | 'fastify';
 export const CHEAP_ITERATIONS = 1000;
 export const cheapHashers = () => new PasswordHashers({ iterations: CHEAP_ITERATIONS });
 
-function view(user: DjangoUser | null) {
-  return user && { id: user.id, username: user.username, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
-}
-
-/** Routes over every part of the bridge the unit specs drive. */
+/** Routes over every part of the bridge the unit specs drive: the shared ones, and these. */
 @Controller()
-export class UnitController {
-  constructor(
-    private readonly auth: DjangoAuthService,
-    private readonly sessions: DjangoSessionService,
-    private readonly csrf: DjangoCsrfService,
-    @Inject(DjangoSessionStore) private readonly store: SessionBackend,
-  ) {}
-
-  @Get('public')
-  @Public()
-  publicRoute() {
-    return { ok: true };
+export class UnitController extends BridgeRoutes {
+  constructor(auth: DjangoAuthService, sessions: DjangoSessionService, csrf: DjangoCsrfService, @Inject(DjangoSessionStore) private readonly store: SessionBackend) {
+    super(auth, sessions, csrf);
   }
 
   @Get('open')
   open() {
-    return { ok: true };
-  }
-
-  @Get('me')
-  @UseGuards(DjangoSessionGuard)
-  async me(@CurrentUser() user: DjangoUser) {
-    return { ...view(user), permissions: [...(await this.auth.allPermissions(user))].sort(), groups: await this.auth.groupNames(user) };
-  }
-
-  @Get('maybe')
-  @UseGuards(DjangoSessionGuard)
-  @OptionalAuth()
-  maybe(@CurrentUser() user: DjangoUser | null) {
-    return { user: view(user) };
-  }
-
-  @Get('can-add-note')
-  @UseGuards(DjangoSessionGuard)
-  @RequirePermissions('notes.add_note')
-  canAddNote() {
     return { ok: true };
   }
 
@@ -84,39 +50,11 @@ export class UnitController {
     return { ok: true };
   }
 
-  @Get('agents')
-  @UseGuards(DjangoSessionGuard)
-  @RequireGroups('secret-agents')
-  agents() {
-    return { ok: true };
-  }
-
   @Get('agents-and-editors')
   @UseGuards(DjangoSessionGuard)
   @RequireGroups('secret-agents', 'editors')
   agentsAndEditors() {
     return { ok: true };
-  }
-
-  @Get('staff')
-  @UseGuards(DjangoSessionGuard)
-  @StaffOnly()
-  staff() {
-    return { ok: true };
-  }
-
-  @Get('superuser')
-  @UseGuards(DjangoSessionGuard)
-  @SuperuserOnly()
-  superuser() {
-    return { ok: true };
-  }
-
-  @Get('basic/agents')
-  @UseGuards(AuthGuard('django-basic'), DjangoPermissionsGuard)
-  @RequireGroups('secret-agents')
-  basicAgents(@CurrentUser('username') username: string) {
-    return { username };
   }
 
   @Get('unguarded/staff')
@@ -126,32 +64,11 @@ export class UnitController {
     return { ok: true };
   }
 
-  @Get('session-keys')
-  sessionKeys(@CurrentSession() session: DjangoSession) {
-    return { key: session.key, keys: session.keys().sort() };
-  }
-
   /** Reads the session without changing it. */
   @Get('session/read')
   async read(@Req() req: object) {
     const session = await this.sessions.load(req);
     return { key: session.key, cart: session.get('cart', null) };
-  }
-
-  @Post('login')
-  @HttpCode(200)
-  async login(@Req() req: object, @Body() body: { username?: unknown; password?: unknown }) {
-    const user = await this.auth.authenticate(body?.username, body?.password);
-    if (!user) throw new UnauthorizedException('Invalid credentials');
-    await this.auth.login(req, user);
-    return view(user);
-  }
-
-  @Post('logout')
-  @HttpCode(200)
-  async logout(@Req() req: object) {
-    await this.auth.logout(req);
-    return { ok: true };
   }
 
   @Post('cart')
@@ -189,23 +106,10 @@ export class UnitController {
     return { ok: true };
   }
 
-  @Get('csrf')
-  async csrfToken(@Req() req: object) {
-    return { csrfToken: await this.csrf.getToken(req) };
-  }
-
   @Post('csrf/post')
   @HttpCode(200)
   @UseGuards(DjangoCsrfGuard)
   csrfPost() {
-    return { ok: true };
-  }
-
-  @Post('csrf/exempt')
-  @HttpCode(200)
-  @UseGuards(DjangoCsrfGuard)
-  @CsrfExempt()
-  csrfExempt() {
     return { ok: true };
   }
 

@@ -17,6 +17,7 @@ import { DjangoUserStore } from './users/django-user-store.js';
 import { MemoryUserStore } from './users/memory-user.store.js';
 import { DatabaseHintsMiddleware } from './routing/database-hints.middleware.js';
 import { DjangoAuthService } from './auth/django-auth.service.js';
+import { SecretKeyMonitor } from './startup/secret-key-monitor.js';
 import { DjangoSessionInterceptor } from './session/django-session.interceptor.js';
 import { CurrentSession } from './decorators/auth.decorators.js';
 import request from 'supertest';
@@ -70,6 +71,15 @@ describe('DjangoBridgeModule.forRoot', () => {
     expect(ref.get(DjangoSessionStore)).toBeDefined();
     expect(ref.get(DjangoAuthService)).toBeInstanceOf(DjangoAuthService);
     await ref.close();
+  });
+
+  it('gives SecretKeyMonitor the threshold of startupChecks.secretKeyWarningAfter', async () => {
+    const ref = await compile(DjangoBridgeModule.forRoot({ ...bridgeOptions(), startupChecks: { secretKeyWarningAfter: 3 } }));
+    expect(ref.get(SecretKeyMonitor).threshold).toBe(3);
+    await ref.close();
+    const byDefault = await compile(DjangoBridgeModule.forRoot(bridgeOptions()));
+    expect(byDefault.get(SecretKeyMonitor).threshold).toBe(20);
+    await byDefault.close();
   });
 
   it('isGlobal: false makes a module that is not global', () => {

@@ -27,10 +27,11 @@ import { DjangoStartupChecks } from './startup/startup-checks.js';
 const SERVICES: Provider[] = [
   { provide: DJANGO_BRIDGE_OPTIONS, useFactory: (raw: DjangoBridgeOptions) => resolveBridgeOptions(raw), inject: [DJANGO_BRIDGE_RAW_OPTIONS] },
   DjangoCaches,
-  { provide: SecretKeyMonitor, useFactory: () => new SecretKeyMonitor() },
+  { provide: SecretKeyMonitor, useFactory: (o: ResolvedBridgeOptions) => new SecretKeyMonitor(o.startupChecks.secretKeyWarningAfter), inject: [DJANGO_BRIDGE_OPTIONS] },
   // The stores behind their tokens: the engine `sessionEngine` names, the users of `userStore` or the database.
-  { provide: DjangoSessionStore, useFactory: (o: ResolvedBridgeOptions, caches: DjangoCaches, monitor: SecretKeyMonitor) => new GuardedSessionStore(createSessionStore(o, caches, monitor)), inject: [DJANGO_BRIDGE_OPTIONS, DjangoCaches, SecretKeyMonitor] },
-  { provide: DjangoUserStore, useFactory: (o: ResolvedBridgeOptions) => (o.userStore ? new GuardedUserStore(o.userStore) : new TypeOrmUserStore(o.databases!, { userModel: o.userModel, useTz: o.useTz, timeZone: o.timeZone })), inject: [DJANGO_BRIDGE_OPTIONS] },
+  // An engine of the application's own is bounded by storeTimeout; the bridge's engines bound each of their own I/O.
+  { provide: DjangoSessionStore, useFactory: (o: ResolvedBridgeOptions, caches: DjangoCaches, monitor: SecretKeyMonitor) => new GuardedSessionStore(createSessionStore(o, caches, monitor), typeof o.sessionEngine === 'string' ? undefined : o.storeTimeout), inject: [DJANGO_BRIDGE_OPTIONS, DjangoCaches, SecretKeyMonitor] },
+  { provide: DjangoUserStore, useFactory: (o: ResolvedBridgeOptions) => (o.userStore ? new GuardedUserStore(o.userStore, o.storeTimeout) : new TypeOrmUserStore(o.databases!, { userModel: o.userModel, useTz: o.useTz, timeZone: o.timeZone, timeout: o.databaseTimeout })), inject: [DJANGO_BRIDGE_OPTIONS] },
   DjangoSessionService,
   DjangoCsrfService,
   DjangoAuthService,

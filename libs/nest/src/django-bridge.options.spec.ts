@@ -99,7 +99,7 @@ describe('resolveBridgeOptions', () => {
 
 describe('database URLs', () => {
   it('reads dj-database-url style URLs', () => {
-    expect(dataSourceOptionsFromUrl('mysql://u:p%40ss@db.local:3307/site')).toEqual({ type: 'mysql', host: 'db.local', port: 3307, username: 'u', password: 'p@ss', database: 'site' });
+    expect(dataSourceOptionsFromUrl('mysql://u:p%40ss@db.local:3307/site')).toEqual({ type: 'mysql', host: 'db.local', port: 3307, username: 'u', password: 'p@ss', database: 'site', connectTimeout: 5000 });
     expect(dataSourceOptionsFromUrl('postgresql://127.0.0.1/site')).toMatchObject({ type: 'postgres', port: 5432, username: 'postgres', database: 'site' });
     expect(dataSourceOptionsFromUrl('sqlite:data/db.sqlite3')).toEqual({ type: 'better-sqlite3', database: 'data/db.sqlite3' });
     expect(dataSourceOptionsFromUrl('sqlite:////abs/db.sqlite3')).toEqual({ type: 'better-sqlite3', database: '/abs/db.sqlite3' });

@@ -8,6 +8,8 @@ import type { DjangoUserStore } from './users/django-user-store.js';
 import { DJANGO_CACHE_BACKENDS, type DjangoCacheSettings } from './cache/django-cache-settings.js';
 import { isDjangoCache } from './cache/create-django-cache.js';
 import { isSessionBackend, SESSION_ENGINES, sessionEngineName, type SessionEngineName } from './session/session-engine.js';
+import { DEFAULT_DATABASE_TIMEOUT } from './database/bounded-query.js';
+import { DEFAULT_STORE_TIMEOUT } from './database/store-deadline.js';
 import { resolveStartupChecks, type ResolvedStartupChecks, type StartupCheckOptions } from './startup/startup-check-options.js';
 
 /**
@@ -49,6 +51,20 @@ export interface DjangoBridgeOptions {
   sessionCacheAlias?: string;
   /** A user store of the application's own (see DjangoUserStore); default TypeORM over the site's database. */
   userStore?: DjangoUserStore;
+  /**
+   * Milliseconds one statement on Django's database may take, from asking the pool for a connection
+   * to the last row; default 3000. Past it the request is a 503 and the connection is destroyed (a
+   * connection still being acquired is handed back unused, its statement never sent). While a
+   * database is stalled, one statement at a time probes it and the others are a 503 at once; the
+   * first answer ends the stall. SQLite is bounded by its busy `timeout` instead (it runs in-process).
+   */
+  databaseTimeout?: number;
+  /**
+   * Milliseconds one call into a store of the application's own may take (`userStore`, a
+   * SessionBackend as `sessionEngine`, a ready DjangoCache in `caches`); default 5000. Past it the
+   * request is a 503; the store's late result is ignored.
+   */
+  storeTimeout?: number;
   /** SESSION_COOKIE_NAME; default "sessionid" (django-php-bridge sites use "PHPSESSID"). */
   sessionCookieName?: string;
   /** SESSION_COOKIE_AGE in seconds; default 1209600 (two weeks). */
@@ -200,6 +216,13 @@ function workFactors(given: DjangoBridgeOptions['passwordWorkFactors']): DjangoB
   return given;
 }
 
+/** A bound in milliseconds: a positive whole number, as a typo must never mean "wait forever". */
+function timeoutOption(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) fail(option, 'must be a positive whole number of milliseconds');
+  return value as number;
+}
+
 function resolveSessionEngine(options: DjangoBridgeOptions): SessionEngineName | SessionBackend {
   const engine = options.sessionEngine ?? 'db';
   if (isSessionBackend(engine)) return engine;
@@ -256,6 +279,8 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   if ((sessionEngine === 'cache' || sessionEngine === 'cached_db') && !(sessionCacheAlias in caches)) fail('caches', `has no "${sessionCacheAlias}" cache, which sessionEngine '${sessionEngine}' needs (SESSION_CACHE_ALIAS is sessionCacheAlias)`);
   if (sessionEngine === 'signed_cookies' && serializer !== 'json' && !(serializer === 'pickle' && ['3.2', '4.0', '4.1', '4.2'].includes(djangoVersion))) fail('sessionSerializer', `must be 'json' with sessionEngine 'signed_cookies'${serializer === 'pickle' ? ` on Django ${djangoVersion} (PickleSerializer went in 5.0; 'pickle' works on 3.2 to 4.2)` : ''}`);
   const startupChecks = resolveStartupChecks(options.startupChecks);
+  const databaseTimeout = timeoutOption('databaseTimeout', options.databaseTimeout, DEFAULT_DATABASE_TIMEOUT);
+  const storeTimeout = timeoutOption('storeTimeout', options.storeTimeout, DEFAULT_STORE_TIMEOUT);
   const userStore = options.userStore ?? null;
   if (userStore !== null && (typeof userStore !== 'object' || typeof userStore.findById !== 'function' || typeof userStore.findByUsername !== 'function')) fail('userStore', 'must implement DjangoUserStore');
   // Users and the db/cached_db engines live in Django's tables; only custom stores do without them.
@@ -316,6 +341,8 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     caches,
     sessionCacheAlias,
     userStore,
+    databaseTimeout,
+    storeTimeout,
     sessionStoreClass: storeClass,
     sessionKeyPattern: options.sessionKeyPattern ?? (serializer === 'php' ? PHP_SESSION_KEY_PATTERN : undefined),
     authenticationBackends: backends,

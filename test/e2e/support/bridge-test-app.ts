@@ -1,40 +1,26 @@
 /** A small Nest app over the bridge, started on Express or Fastify, for end-to-end tests. */
 import 'reflect-metadata';
-import { Body, Controller, Get, HttpCode, Module, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Post, Req, UseGuards } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { CsrfExempt, CurrentSession, CurrentUser, djangoEntities, DjangoPermissionsGuard, type DjangoSession as DjangoSessionData, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, OptionalAuth, Public, RequireGroups, RequirePermissions, StaffOnly, SuperuserOnly, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
+import { CurrentUser, djangoEntities, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoBridgeModule, DjangoSessionGuard, DjangoSessionService, type DjangoBridgeOptions, type DjangoUser } from '@django-bridge/nest';
 import { DjangoPassportModule } from '@django-bridge/nest/passport';
 import type { DjangoConnection } from '../../django/django-project.js';
+import { BridgeRoutes, userView } from '../../support/bridge-routes.js';
 import { listenOnLoopback, type ListeningApp } from './listening-app.js';
 
 export type AdapterName = 'express' | 'fastify';
 
-function view(user: DjangoUser | null) {
-  return user && { id: user.id, username: user.username, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
-}
+const view = userView;
 
+/** The shared routes, and those the e2e suites add (Passport, raw user, CSRF login). */
 @Controller()
-class TestController {
-  constructor(
-    private readonly auth: DjangoAuthService,
-    private readonly sessions: DjangoSessionService,
-    private readonly csrf: DjangoCsrfService,
-  ) {}
-
-  @Get('public')
-  @Public()
-  publicRoute() {
-    return { ok: true };
-  }
-
-  @Get('me')
-  @UseGuards(DjangoSessionGuard)
-  async me(@CurrentUser() user: DjangoUser) {
-    return { ...view(user), permissions: [...(await this.auth.allPermissions(user))].sort(), groups: await this.auth.groupNames(user) };
+class TestController extends BridgeRoutes {
+  constructor(auth: DjangoAuthService, sessions: DjangoSessionService, csrf: DjangoCsrfService) {
+    super(auth, sessions, csrf);
   }
 
   /** The user object itself, as a careless controller would return it. */
@@ -42,41 +28,6 @@ class TestController {
   @UseGuards(DjangoSessionGuard)
   meRaw(@CurrentUser() user: DjangoUser) {
     return user;
-  }
-
-  @Get('maybe')
-  @UseGuards(DjangoSessionGuard)
-  @OptionalAuth()
-  maybe(@CurrentUser() user: DjangoUser | null) {
-    return { user: view(user) };
-  }
-
-  @Get('can-add-note')
-  @UseGuards(DjangoSessionGuard)
-  @RequirePermissions('notes.add_note')
-  canAddNote() {
-    return { ok: true };
-  }
-
-  @Get('agents')
-  @UseGuards(DjangoSessionGuard)
-  @RequireGroups('secret-agents')
-  agents() {
-    return { ok: true };
-  }
-
-  @Get('staff')
-  @UseGuards(DjangoSessionGuard)
-  @StaffOnly()
-  staff() {
-    return { ok: true };
-  }
-
-  @Get('superuser')
-  @UseGuards(DjangoSessionGuard)
-  @SuperuserOnly()
-  superuser() {
-    return { ok: true };
   }
 
   @Get('passport/me')
@@ -99,45 +50,12 @@ class TestController {
     return view(req.user);
   }
 
-  @Get('basic/agents')
-  @UseGuards(AuthGuard('django-basic'), DjangoPermissionsGuard)
-  @RequireGroups('secret-agents')
-  basicAgents(@CurrentUser('username') username: string) {
-    return { username };
-  }
-
-  @Get('session-keys')
-  sessionKeys(@CurrentSession() session: DjangoSessionData) {
-    return { key: session.key, keys: session.keys().sort() };
-  }
-
-  @Post('login')
-  @HttpCode(200)
-  async login(@Req() req: object, @Body() body: { username?: unknown; password?: unknown }) {
-    const user = await this.auth.authenticate(body?.username, body?.password);
-    if (!user) throw new UnauthorizedException('Invalid credentials');
-    await this.auth.login(req, user);
-    return view(user);
-  }
-
-  @Post('logout')
-  @HttpCode(200)
-  async logout(@Req() req: object) {
-    await this.auth.logout(req);
-    return { ok: true };
-  }
-
   @Post('cart')
   @HttpCode(200)
   async cart(@Req() req: object, @Body() body: { item: string }) {
     const session = await this.sessions.load(req);
     session.set('cart', [...session.get<string[]>('cart', [])!, body.item]);
     return { cart: session.get('cart') };
-  }
-
-  @Get('csrf')
-  async csrfToken(@Req() req: object) {
-    return { csrfToken: await this.csrf.getToken(req) };
   }
 
   @Post('csrf/post')
@@ -152,14 +70,6 @@ class TestController {
   @UseGuards(DjangoCsrfGuard)
   async csrfLogin(@Req() req: object, @Body() body: { username?: unknown; password?: unknown }) {
     return this.login(req, body);
-  }
-
-  @Post('csrf/exempt')
-  @HttpCode(200)
-  @UseGuards(DjangoCsrfGuard)
-  @CsrfExempt()
-  csrfExempt() {
-    return { ok: true };
   }
 
   @Post('cart-then-fail')

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { WsAdapter } from '@nestjs/platform-ws'; // ecosystem-only
+import { DjangoWebSocketAdapter } from '@django-bridge/nest'; // ecosystem-only
 import { AppModule } from './app.module{{ext}}';
 
 // The app's own Jest + ts-jest test, as a Nest starter project runs it.
@@ -10,6 +12,7 @@ describe('AppModule with a Django session', () => {
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
+    app.useWebSocketAdapter(new DjangoWebSocketAdapter(app, new WsAdapter(app))); // ecosystem-only
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
   });
@@ -27,4 +30,9 @@ describe('AppModule with a Django session', () => {
   it('refuses a request without one', async () => {
     expect((await fetch(`${url}/me`)).status).toBe(401);
   });
+
+  it('reports the Django database up to terminus', async () => { // ecosystem-only
+    const res = await fetch(`${url}/health`); // ecosystem-only
+    expect(await res.json()).toMatchObject({ status: 'ok', info: { 'django-database': { status: 'up' } } }); // ecosystem-only
+  }); // ecosystem-only
 });

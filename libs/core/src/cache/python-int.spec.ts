@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { parsePythonInt } from './python-int.js';
+import { IntegerTooLong } from '../limits/limit-errors.js';
+import { parsePythonInt, pythonIntBytes } from './python-int.js';
 
 const b = (text: string) => Buffer.from(text, 'latin1');
 
@@ -37,3 +38,21 @@ describe('parsePythonInt (Python 3.11 int(bytes), answers from CPython)', () => 
     expect(parsePythonInt(Buffer.from('80054b2a2e', 'hex'))).toBeNull();
   });
 });
+
+describe('python-int under other int_max_str_digits', () => {
+  it('takes a per-call limit, 0 for none', () => {
+    expect(parsePythonInt(b('1'.repeat(641)), 640)).toBeNull();
+    expect(parsePythonInt(b('1'.repeat(640)), 640)).toBe(BigInt('1'.repeat(640)));
+    expect(parsePythonInt(b('1'.repeat(5000)), 0)).toBe(BigInt('1'.repeat(5000)));
+    expect(() => parsePythonInt(b('1'), 10)).toThrow(/640/);
+  });
+
+  it('writes "%d" % value only within the limit, as Python does', () => {
+    expect(pythonIntBytes(10n ** 4300n - 1n)).toHaveLength(4300);
+    expect(pythonIntBytes(-(10n ** 4300n - 1n))).toHaveLength(4301);
+    expect(() => pythonIntBytes(10n ** 4300n)).toThrow(IntegerTooLong);
+    expect(pythonIntBytes(10n ** 4300n, 0)).toHaveLength(4301);
+    expect(pythonIntBytes(-42).toString()).toBe('-42');
+  });
+});
+

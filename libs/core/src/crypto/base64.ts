@@ -26,9 +26,11 @@ export function b64Encode(bytes: Uint8Array): string {
 
 /** Strict standard-alphabet decoder; padding optional (argon2 strings carry none). */
 export function b64Decode(text: string): Buffer {
-  const unpadded = text.replace(/=+$/, '');
-  if (!STANDARD.test(text) || unpadded.length % 4 === 1 || (text.length !== unpadded.length && text.length % 4 !== 0)) {
-    throw new SerializationError('Invalid base64 data');
-  }
-  return Buffer.from(unpadded, 'base64');
+  // STANDARD allows at most two "=" and only at the end; counting them is linear, where a
+  // /=+$/ search restarts at every "=" of a long run (quadratic on "=".repeat(n) + "x").
+  if (!STANDARD.test(text)) throw new SerializationError('Invalid base64 data');
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
+  if (end % 4 === 1 || (end !== text.length && text.length % 4 !== 0)) throw new SerializationError('Invalid base64 data');
+  return Buffer.from(text.slice(0, end), 'base64');
 }

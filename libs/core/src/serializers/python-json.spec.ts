@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SerializationError } from '../errors.js';
+import { IntegerTooLong } from '../limits/limit-errors.js';
 import { pythonFloatRepr, pythonJsonDumps, pythonJsonLoads } from './python-json.js';
 
 describe('pythonFloatRepr (Python repr(float))', () => {
@@ -49,3 +50,38 @@ describe('pythonJsonLoads', () => {
     expect(pythonJsonLoads('[[1]]', { maxDepth: 2 })).toEqual([[1]]);
   });
 });
+
+describe('int_max_str_digits (json.loads / json.dumps of Python 3.11)', () => {
+  const d = (n: number) => '1'.repeat(n);
+  it('reads up to 4300 digits, sign aside, and refuses one more with Python\'s message', () => {
+    expect(pythonJsonLoads(d(4300))).toBe(BigInt(d(4300)));
+    expect(pythonJsonLoads(`[-${d(4300)}]`)).toEqual([-BigInt(d(4300))]);
+    expect(() => pythonJsonLoads(d(4301))).toThrow(IntegerTooLong);
+    expect(() => pythonJsonLoads(`{"a":[-${d(4301)}]}`)).toThrow('Exceeds the limit (4300 digits) for integer string conversion: value has 4301 digits; use sys.set_int_max_str_digits() to increase the limit');
+    expect(() => pythonJsonLoads(d(1_600_000))).toThrow(IntegerTooLong);
+  });
+  it('leaves floats with many digits alone, as float() is not limited', () => {
+    expect(pythonJsonLoads(`0.${d(5000)}`)).toBeCloseTo(0.1111111, 6);
+    expect(pythonJsonLoads(`${d(5000)}.0`)).toBe(Infinity);
+    expect(pythonJsonLoads(`1${'0'.repeat(5000)}e-5000`)).toBe(1);
+  });
+  it('takes a per-call limit (0 = none; below 640 invalid)', () => {
+    expect(() => pythonJsonLoads(d(641), { intMaxStrDigits: 640 })).toThrow(IntegerTooLong);
+    expect(pythonJsonLoads(d(5000), { intMaxStrDigits: 0 })).toBe(BigInt(d(5000)));
+    expect(() => pythonJsonLoads('1', { intMaxStrDigits: 639 })).toThrow(/640/);
+  });
+  it('refuses to write more digits than the limit, as json.dumps does', () => {
+    expect(pythonJsonDumps([10n ** 4300n - 1n])).toBe(`[${'9'.repeat(4300)}]`);
+    expect(() => pythonJsonDumps(10n ** 4300n)).toThrow('Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit');
+    expect(() => pythonJsonDumps(new Map([[10n ** 4300n, 1]]))).toThrow(IntegerTooLong);
+    expect(pythonJsonDumps(10n ** 4300n, { intMaxStrDigits: 0 })).toHaveLength(4301);
+  });
+  it('reads long strings with escapes on the slow path exactly', () => {
+    const json = '[NaN,"' + 'a'.repeat(100_000) + '\\n\\u00e9\\"' + 'b'.repeat(10) + '"]';
+    expect(pythonJsonLoads(json)).toEqual([NaN, 'a'.repeat(100_000) + '\n\u00e9"' + 'b'.repeat(10)]);
+    expect(pythonJsonLoads('[NaN,"x\\ny\\u00e9\\"z"]')).toEqual([NaN, 'x\ny\u00e9"z']);
+    expect(() => pythonJsonLoads('[NaN,"abc')).toThrow(/Unterminated/);
+    expect(() => pythonJsonLoads('[NaN,"a\u0001"]')).toThrow(/control/);
+  });
+});
+

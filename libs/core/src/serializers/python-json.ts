@@ -1,4 +1,5 @@
 import { SerializationError } from '../errors.js';
+import { checkParsedDigits, decimalText, resolveIntMaxStrDigits } from '../limits/int-max-str-digits.js';
 import { shortestDigits } from './float-digits.js';
 
 /**
@@ -12,6 +13,16 @@ import { shortestDigits } from './float-digits.js';
 export interface PythonJsonLoadOptions {
   /** Deepest nesting accepted (Python would hit its recursion limit near 1000). */
   maxDepth?: number;
+  /**
+   * Longest integer accepted, in decimal digits (sign aside): Python's int_max_str_digits, default
+   * the process-wide getIntMaxStrDigits() (4300); 0 for no limit. Longer ones are IntegerTooLong.
+   */
+  intMaxStrDigits?: number;
+}
+
+export interface PythonJsonDumpOptions {
+  /** Longest integer written, as for loads: json.dumps refuses a longer one (IntegerTooLong). */
+  intMaxStrDigits?: number;
 }
 
 const DEFAULT_MAX_DEPTH = 512;
@@ -62,7 +73,7 @@ function dumpNumber(value: number): string {
   return pythonFloatRepr(value);
 }
 
-function dumpValue(value: unknown, seen: Set<object>): string {
+function dumpValue(value: unknown, seen: Set<object>, digits: number): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -70,7 +81,7 @@ function dumpValue(value: unknown, seen: Set<object>): string {
     case 'number':
       return dumpNumber(value);
     case 'bigint':
-      return value.toString();
+      return decimalText(value, digits);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
@@ -82,20 +93,20 @@ function dumpValue(value: unknown, seen: Set<object>): string {
   if (seen.has(obj)) throw new SerializationError('Circular reference detected');
   seen.add(obj);
   try {
-    if (Array.isArray(obj)) return '[' + obj.map((v) => dumpValue(v, seen)).join(',') + ']';
+    if (Array.isArray(obj)) return '[' + obj.map((v) => dumpValue(v, seen, digits)).join(',') + ']';
     // A Map keeps insertion order for integer-like keys, which a plain object cannot.
     const entries: [unknown, unknown][] = obj instanceof Map ? [...obj.entries()] : isPlainObject(obj) ? Object.entries(obj) : unsupported(obj);
-    return '{' + entries.map(([k, v]) => escapeString(dumpKey(k)) + ':' + dumpValue(v, seen)).join(',') + '}';
+    return '{' + entries.map(([k, v]) => escapeString(dumpKey(k, digits)) + ':' + dumpValue(v, seen, digits)).join(',') + '}';
   } finally {
     seen.delete(obj);
   }
 }
 
-function dumpKey(key: unknown): string {
+function dumpKey(key: unknown, digits: number): string {
   // Python converts int, float, bool and None keys to strings; others are an error.
   if (typeof key === 'string') return key;
   if (typeof key === 'number') return dumpNumber(key);
-  if (typeof key === 'bigint') return key.toString();
+  if (typeof key === 'bigint') return decimalText(key, digits);
   if (typeof key === 'boolean') return key ? 'true' : 'false';
   if (key === null) return 'null';
   throw new SerializationError(`keys must be str, int, float, bool or None, not ${typeof key}`);
@@ -111,8 +122,8 @@ function unsupported(obj: object): never {
 }
 
 /** `json.dumps(value, separators=(',', ':'))`: ASCII-only text, byte for byte as Python writes it. */
-export function pythonJsonDumps(value: unknown): string {
-  return dumpValue(value, new Set());
+export function pythonJsonDumps(value: unknown, options: PythonJsonDumpOptions = {}): string {
+  return dumpValue(value, new Set(), resolveIntMaxStrDigits(options.intMaxStrDigits));
 }
 
 // ---------------------------------------------------------------- loads
@@ -126,6 +137,7 @@ const NEEDS_SLOW_PATH = /NaN|Infinity|\d{16,}/;
  */
 export function pythonJsonLoads(text: string, options: PythonJsonLoadOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxDigits = resolveIntMaxStrDigits(options.intMaxStrDigits);
   if (!NEEDS_SLOW_PATH.test(text)) {
     try {
       return checkDepth(JSON.parse(text), maxDepth);
@@ -134,7 +146,7 @@ export function pythonJsonLoads(text: string, options: PythonJsonLoadOptions = {
       throw new SerializationError(`Invalid JSON: ${(err as Error).message}`);
     }
   }
-  return new Parser(text, maxDepth).parseDocument();
+  return new Parser(text, maxDepth, maxDigits).parseDocument();
 }
 
 function checkDepth(value: unknown, maxDepth: number, depth = 0): unknown {
@@ -146,6 +158,8 @@ function checkDepth(value: unknown, maxDepth: number, depth = 0): unknown {
 }
 
 const WS = new Set([' ', '\t', '\n', '\r']);
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+const SIMPLE_ESCAPES = new Map([['"', '"'], ['\\', '\\'], ['/', '/'], ['b', '\b'], ['f', '\f'], ['n', '\n'], ['r', '\r'], ['t', '\t']]);
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
 
 class Parser {
@@ -153,6 +167,7 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
+    private readonly maxDigits: number,
   ) {}
 
   parseDocument(): unknown {
@@ -231,30 +246,38 @@ class Parser {
   }
 
   private parseString(): string {
-    const start = this.pos;
+    const text = this.text;
     this.pos++;
+    // Runs of plain characters are copied as one slice: appending one character at a time would
+    // build a rope of millions of nodes for a long string.
     let out = '';
+    let run = this.pos;
     for (;;) {
-      const ch = this.text[this.pos];
-      if (ch === undefined) this.fail('Unterminated string');
-      if (ch === '"') break;
-      if (ch < ' ') this.fail('Invalid control character');
-      if (ch === '\\') {
-        // Reuse JSON.parse for one escape sequence: its rules are Python's.
-        const esc = this.text[this.pos + 1] === 'u' ? this.text.slice(this.pos, this.pos + 6) : this.text.slice(this.pos, this.pos + 2);
-        try {
-          out += JSON.parse(`"${esc}"`);
-        } catch {
-          this.fail('Invalid \\escape');
+      const code = text.charCodeAt(this.pos);
+      if (code === 0x22 || code === 0x5c || code < 0x20 || Number.isNaN(code)) {
+        out += text.slice(run, this.pos);
+        if (Number.isNaN(code)) this.fail('Unterminated string');
+        if (code === 0x22) break;
+        if (code < 0x20) this.fail('Invalid control character');
+        // Python's escapes are JSON's: \uXXXX (surrogate halves kept as they are) and eight single letters.
+        const next = text[this.pos + 1];
+        if (next === 'u') {
+          const hex = text.slice(this.pos + 2, this.pos + 6);
+          if (!HEX4.test(hex)) this.fail('Invalid \\uXXXX escape');
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.pos += 6;
+        } else {
+          const simple = next === undefined ? undefined : SIMPLE_ESCAPES.get(next);
+          if (simple === undefined) this.fail('Invalid \\escape');
+          out += simple;
+          this.pos += 2;
         }
-        this.pos += esc.length;
+        run = this.pos;
         continue;
       }
-      out += ch;
       this.pos++;
     }
     this.pos++;
-    if (start === this.pos) this.fail('Unterminated string');
     return out;
   }
 
@@ -265,6 +288,8 @@ class Parser {
     const literal = match[0];
     this.pos += literal.length;
     if (/^-?\d+$/.test(literal)) {
+      // json.loads calls int() on the digits, which refuses more than int_max_str_digits of them.
+      checkParsedDigits(literal.length - (literal[0] === '-' ? 1 : 0), this.maxDigits);
       const n = Number(literal);
       return Number.isSafeInteger(n) ? n : BigInt(literal);
     }

@@ -1,6 +1,7 @@
-import { b64Decode, b64Encode } from '../crypto/base64.js';
+import { b64Encode } from '../crypto/base64.js';
 import { type BytesLike } from '../crypto/bytes.js';
 import { constantTimeCompare } from '../crypto/constant-time-compare.js';
+import { pythonB64Decode } from '../crypto/python-b64decode.js';
 import { saltedHmac } from '../crypto/salted-hmac.js';
 import { BadSignature } from '../errors.js';
 import { type Serializer } from '../serializers/serializer.js';
@@ -20,7 +21,9 @@ export function legacyEncode(data: Uint8Array, secretKey: BytesLike, legacySalt:
 }
 
 export function legacyDecode(text: string, keys: readonly BytesLike[], legacySalt: string, serializer: Serializer): unknown {
-  const raw = b64Decode(text);
+  // Django reads it with base64.b64decode, which skips stray characters: read it the same way,
+  // in one linear pass (the HMAC below covers the decoded bytes, so leniency accepts nothing forged).
+  const raw = pythonB64Decode(text);
   const sep = raw.indexOf(0x3a);
   if (sep < 0) throw new BadSignature('Legacy session data has no hash');
   const hash = raw.subarray(0, sep).toString('latin1');

@@ -2,11 +2,16 @@ import { type BytesLike } from '../crypto/bytes.js';
 import { djangoDefaults, type DjangoVersion } from '../django-version.js';
 import { type HmacAlgorithm } from '../crypto/salted-hmac.js';
 import { DjangoBridgeError, SuspiciousSession } from '../errors.js';
-import { type Serializer } from '../serializers/serializer.js';
+import { checkExpandedSize, resolveMaxExpandedBytes } from '../limits/expanded-size.js';
+import { resolveIntMaxStrDigits } from '../limits/int-max-str-digits.js';
+import { parsePythonBytesLiteral, phpUnserialize } from '../serializers/php/index.js';
+import { unpickle } from '../serializers/pickle/index.js';
+import { pythonJsonLoads } from '../serializers/python-json.js';
+import { JSONSerializer, type Serializer } from '../serializers/serializer.js';
 import { dumps, loads } from '../signing/dumps.js';
 import { checkSize } from '../signing/signer.js';
 import { legacyDecode, legacyEncode, legacySaltFor } from './legacy-session-data.js';
-import { asSessionDict, PhpSessionSerializer, resolveSessionSerializer, type SessionSerializerName } from './session-serializers.js';
+import { asSessionDict, PhpSessionSerializer, PickleSerializer, resolveSessionSerializer, type SessionSerializerName } from './session-serializers.js';
 
 /** `SessionBase.key_salt` for Django's own stores: "django.contrib.sessions." + class `__qualname__`. */
 export const DEFAULT_SESSION_SALT = 'django.contrib.sessions.SessionStore';
@@ -39,6 +44,19 @@ export interface DecodeSessionDataOptions extends SessionDataCommon {
   maxSize?: number;
   /** Largest inflated payload accepted. */
   maxDecompressedSize?: number;
+  /**
+   * Most bytes the decoded session may take when it is saved again, every pickle memo reference
+   * expanded: measured as PHP serialize() output for the php serializer, as JSON otherwise (custom
+   * serializers included). Default 16 MiB (DEFAULT_MAX_EXPANDED_BYTES); Infinity for no limit. A
+   * larger session is corrupted data (SuspiciousSession caused by ExpandedSizeExceeded).
+   */
+  maxExpandedBytes?: number;
+  /**
+   * Python's int_max_str_digits for the json and pickle serializers: integers written with more
+   * digits are refused, as the site's Python refuses them. Default getIntMaxStrDigits() (4300); 0
+   * for no limit; otherwise at least 640.
+   */
+  intMaxStrDigits?: number;
 }
 
 function isPhp(serializer: Serializer): boolean {
@@ -68,14 +86,38 @@ export function encodeSessionData(session: Record<string, unknown>, options: Enc
 export function decodeSessionData(text: string, options: DecodeSessionDataOptions): Record<string, unknown> {
   try {
     checkSize(text, options.maxSize);
-    const serializer = resolveSessionSerializer(options.serializer);
-    if (isPhp(serializer)) return asSessionDict(serializer.loads(Buffer.from(text, 'utf8')));
+    const serializer = limitedSerializer(resolveSessionSerializer(options.serializer), options);
+    if (serializer.php) return asSessionDict(serializer.loads(Buffer.from(text, 'utf8')));
     return asSessionDict(decodeSigned(text, serializer, options));
   } catch (err) {
     if (err instanceof SuspiciousSession) throw err;
     if (err instanceof DjangoBridgeError) throw new SuspiciousSession(`Session data corrupted: ${err.message}`, err);
     throw new SuspiciousSession('Session data corrupted', err);
   }
+}
+
+/**
+ * The session's serializer reading with the decode limits of `options`; its output is measured
+ * against maxExpandedBytes in the format a save writes (PHP for php, JSON for every other).
+ */
+function limitedSerializer(serializer: Serializer, options: DecodeSessionDataOptions): Serializer & { php: boolean } {
+  const maxExpandedBytes = resolveMaxExpandedBytes(options.maxExpandedBytes);
+  const intMaxStrDigits = resolveIntMaxStrDigits(options.intMaxStrDigits);
+  if (isPhp(serializer)) {
+    // PhpSessionSerializer.loads, with the budget: rows may hold the text of a Python bytes literal.
+    const loads = (data: Buffer): unknown => phpUnserialize(parsePythonBytesLiteral(data.toString('utf8')) ?? data, { maxExpandedBytes });
+    return { dumps: serializer.dumps, loads, php: true };
+  }
+  if (serializer === PickleSerializer) {
+    return { dumps: serializer.dumps, loads: (data) => unpickle(data, { maxExpandedBytes, intMaxStrDigits }), php: false };
+  }
+  const read = serializer === JSONSerializer ? (data: Buffer) => pythonJsonLoads(data.toString('latin1'), { intMaxStrDigits }) : (data: Buffer) => serializer.loads(data);
+  const loads = (data: Buffer): unknown => {
+    const value = read(data);
+    if (maxExpandedBytes !== Infinity) checkExpandedSize(value, { maxBytes: maxExpandedBytes, format: 'json', what: 'Session data' });
+    return value;
+  };
+  return { dumps: serializer.dumps, loads, php: false };
 }
 
 function decodeSigned(text: string, serializer: Serializer, options: DecodeSessionDataOptions): unknown {

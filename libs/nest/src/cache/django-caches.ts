@@ -3,11 +3,13 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { createDjangoCache, isDjangoCache } from './create-django-cache.js';
+import { boundedCache } from './bounded-cache.js';
 
 /**
  * Django's `caches`: the caches of the `caches` option by alias, built at start-up (so a bad
  * setting stops the application there) and closed at shutdown. Connections open on first use.
- * Caches handed in ready-made belong to the application and are not closed here.
+ * Caches handed in ready-made belong to the application and are not closed here; each of their
+ * calls is bounded by `storeTimeout` (see boundedCache).
  */
 @Injectable()
 export class DjangoCaches implements OnApplicationShutdown {
@@ -18,7 +20,7 @@ export class DjangoCaches implements OnApplicationShutdown {
   constructor(@Inject(DJANGO_BRIDGE_OPTIONS) options: ResolvedBridgeOptions) {
     for (const [alias, entry] of Object.entries(options.caches)) {
       if (isDjangoCache(entry)) {
-        this.caches.set(alias, entry);
+        this.caches.set(alias, boundedCache(entry, alias, options.storeTimeout));
         continue;
       }
       const cache = createDjangoCache(alias, entry);

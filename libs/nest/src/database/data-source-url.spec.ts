@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImproperlyConfigured } from '@django-bridge/core';
 import { dataSourceOptionsFromUrl } from './data-source-url.js';
+import { DEFAULT_CONNECT_TIMEOUT } from './url-query-options.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'db-url-'));
 const ca = join(dir, 'ca.pem');
@@ -38,6 +39,9 @@ describe('database URL query options: PostgreSQL (libpq keywords, as psycopg rea
   });
   it('maps connect_timeout (seconds) to connectTimeoutMS, application_name, options and currentSchema', () => {
     expect(pg('connect_timeout=5')).toMatchObject({ connectTimeoutMS: 5000 });
+    // Without it, a bound all the same: node-postgres would otherwise wait forever.
+    expect(pg('')).toMatchObject({ connectTimeoutMS: DEFAULT_CONNECT_TIMEOUT });
+    expect(DEFAULT_CONNECT_TIMEOUT).toBe(5000);
     expect(pg('application_name=cron%20job')).toMatchObject({ applicationName: 'cron job' });
     expect(pg('options=-c%20statement_timeout%3D5000')).toMatchObject({ extra: { options: '-c statement_timeout=5000' } });
     expect(pg('currentSchema=site')).toMatchObject({ extra: { options: '-c search_path=site' } });
@@ -78,6 +82,7 @@ describe('database URL query options: MySQL/MariaDB (mysqlclient connect() argum
   });
   it('maps charset and connect_timeout (seconds) to connectTimeout', () => {
     expect(my('charset=utf8mb4&connect_timeout=3')).toMatchObject({ charset: 'utf8mb4', connectTimeout: 3000 });
+    expect(my('')).toMatchObject({ connectTimeout: DEFAULT_CONNECT_TIMEOUT });
   });
   it.each([
     ['ssl_mode=PREFERRED', /PREFERRED.*cannot fall back/],

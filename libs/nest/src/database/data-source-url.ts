@@ -8,6 +8,8 @@ import { urlQueryOptions } from './url-query-options.js';
  * `sqlite:relative/path.db`, `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `sqlite::memory:`.
  * The query string keeps its meaning (`?sslmode=require`, `?connect_timeout=5`, `?charset=utf8mb4`...): see
  * url-query-options.ts; a parameter the bridge cannot honour is refused by name, never dropped.
+ * Without `connect_timeout`, MySQL/MariaDB and PostgreSQL connections are bounded by
+ * DEFAULT_CONNECT_TIMEOUT (5 s), never unbounded.
  */
 /** The URL as it may appear in a message: any password replaced by ***. */
 function shown(url: string): string {

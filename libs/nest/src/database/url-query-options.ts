@@ -25,6 +25,14 @@ export const SUPPORTED_PARAMETERS: Record<UrlDriver, readonly string[]> = {
 
 const DRIVER_LABEL: Record<UrlDriver, string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', 'better-sqlite3': 'SQLite' };
 
+/**
+ * Connect timeout of MySQL/MariaDB and PostgreSQL URLs without `connect_timeout`, in milliseconds.
+ * node-postgres would wait forever (libpq's default) and mysql2 10 s; a connection attempt to a
+ * stalled server holds a pool slot meanwhile (for node-postgres this also bounds the wait for a
+ * free slot). Requests are bounded on their own by `databaseTimeout`; this keeps the pool sound.
+ */
+export const DEFAULT_CONNECT_TIMEOUT = 5_000;
+
 /** Options to spread into the DataSourceOptions; `extra` goes to the driver's pool as it is. */
 export type UrlQueryOptions = Record<string, unknown> & { extra?: Record<string, unknown> };
 
@@ -111,8 +119,8 @@ function postgresOptions(r: Reader): UrlQueryOptions {
   } else if (Object.keys(files).length) {
     r.fail('query options sslrootcert/sslcert/sslkey need an sslmode (require, verify-ca or verify-full)');
   }
-  const timeout = r.seconds('connect_timeout');
-  if (timeout !== undefined) out.connectTimeoutMS = timeout;
+  // libpq waits forever by default; a pool slot stuck connecting to a stalled server would stay stuck.
+  out.connectTimeoutMS = r.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT;
   const name = r.take('application_name');
   if (name !== undefined) out.applicationName = name;
   const options = r.take('options');
@@ -153,8 +161,7 @@ function mysqlOptions(r: Reader): UrlQueryOptions {
     if (!/^[A-Za-z0-9_]+$/.test(charset)) r.fail(`query option charset="${charset}" is not a character set name`);
     out.charset = charset;
   }
-  const timeout = r.seconds('connect_timeout');
-  if (timeout !== undefined) out.connectTimeout = timeout;
+  out.connectTimeout = r.seconds('connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT;
   return out;
 }
 

@@ -1,5 +1,5 @@
 /** @django-bridge/nest/passport: the Passport strategies, for apps that use @nestjs/passport. */
-export { DjangoPassportModule } from './django-passport.module.js';
+export { DjangoPassportModule, type DjangoPassportModuleOptions } from './django-passport.module.js';
 export { DjangoSessionStrategy } from './django-session.strategy.js';
 export { DjangoPasswordStrategy } from './django-password.strategy.js';
 export { DjangoBasicStrategy } from './django-basic.strategy.js';

@@ -37,7 +37,7 @@ export function createSessionStore(options: ResolvedBridgeOptions, caches: Djang
   const report = (err: Error) => logger.warn(err.message);
   // PHP session data carries no signature, so its decodes say nothing about the key.
   const codec = monitor && o.sessionSerializer !== 'php' ? new MonitoredSessionCodec(codecOptions, report, monitor) : new SessionCodec(codecOptions, report);
-  const db = () => new TypeOrmSessionStore(o.databases!, { useTz: o.useTz, timeZone: o.timeZone, codec });
+  const db = () => new TypeOrmSessionStore(o.databases!, { useTz: o.useTz, timeZone: o.timeZone, codec, timeout: o.databaseTimeout });
   const onCorrupt = (err: unknown) => logger.warn(`Session data corrupted in the cache: ${(err as Error)?.message ?? String(err)}`);
   switch (engine) {
     case 'db':

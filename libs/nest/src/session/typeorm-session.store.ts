@@ -2,7 +2,8 @@ import { SessionCodec, type DecodeSessionDataOptions, type ExpiringSessionBacken
 import type { DataSource } from 'typeorm';
 import { DJANGO_MODELS } from '../routing/django-model.js';
 import { DjangoDatabases } from '../routing/django-databases.js';
-import { DjangoDatabaseUnavailable, guardDatabase } from '../database/database-unavailable.js';
+import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
+import { boundedQuery, DEFAULT_DATABASE_TIMEOUT, type BoundedResult } from '../database/bounded-query.js';
 import { dateTimeSelect, dialectOf, fromDatabaseDateTime, isDuplicateKeyError, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
 
 export interface TypeOrmSessionStoreOptions extends Partial<DateTimeConvention> {
@@ -16,6 +17,11 @@ export interface TypeOrmSessionStoreOptions extends Partial<DateTimeConvention> 
   tableName?: string;
   /** Clock in milliseconds; injectable for tests. */
   now?: () => number;
+  /**
+   * Milliseconds each statement may take, from asking the pool for a connection to the last row
+   * (DjangoBridgeModule's `databaseTimeout`); default DEFAULT_DATABASE_TIMEOUT (3000).
+   */
+  timeout?: number;
 }
 
 /** One chosen database: its DataSource, SQL dialect and the escaped table name. */
@@ -66,18 +72,9 @@ export class TypeOrmSessionStore implements ExpiringSessionBackend {
     return toDatabaseDateTime(t.dialect, expireDate, this.convention);
   }
 
-  /** Runs a statement and returns the affected-row count (DML) or the rows (SELECT). */
-  private async run(t: Target, sql: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
-    return guardDatabase(async () => {
-      const runner = t.dataSource.createQueryRunner();
-      try {
-        const result = await runner.query(sql, params, true);
-        const raw = result.raw;
-        return { rows: Array.isArray(result.records) ? result.records : Array.isArray(raw) ? raw : [], affected: result.affected ?? 0 };
-      } finally {
-        await runner.release();
-      }
-    });
+  /** Runs a statement within the store's bound and returns the affected-row count (DML) or the rows (SELECT). */
+  private run(t: Target, sql: string, params: unknown[], bounded = true): Promise<BoundedResult> {
+    return boundedQuery(t.dataSource, sql, params, bounded ? (this.options.timeout ?? DEFAULT_DATABASE_TIMEOUT) : null);
   }
 
   /** The encoded `session_data` of a live row and its `expire_date`, or null. */
@@ -149,7 +146,8 @@ export class TypeOrmSessionStore implements ExpiringSessionBackend {
 
   async clearExpired(): Promise<number> {
     const t = this.target('write');
-    const { affected } = await this.run(t, `DELETE FROM ${t.table} WHERE expire_date < ${placeholder(t.dialect, 1)}`, [this.nowParam(t)]);
+    // Maintenance (clearsessions), not a request: a large table may take longer than any request bound.
+    const { affected } = await this.run(t, `DELETE FROM ${t.table} WHERE expire_date < ${placeholder(t.dialect, 1)}`, [this.nowParam(t)], false);
     return affected;
   }
 }

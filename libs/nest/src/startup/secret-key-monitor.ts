@@ -16,17 +16,20 @@ export function isSignatureFailure(err: unknown): boolean {
  * and every session auth hash mismatches, which per request looks like ordinary logged-out
  * visitors. So the bridge counts signature failures in a row: the first `threshold` of them log
  * ONE warning naming the settings; any signature that verifies resets the count (so a warning
- * means nothing verified in between). Provided by DjangoBridgeModule; any code may report to it.
+ * means nothing verified in between). Provided by DjangoBridgeModule (threshold:
+ * `startupChecks.secretKeyWarningAfter`, 0 for never); any code may report to it.
  */
 export class SecretKeyMonitor {
   private streak = 0;
 
-  constructor(readonly threshold = SECRET_KEY_WARNING_THRESHOLD) {}
+  constructor(readonly threshold = SECRET_KEY_WARNING_THRESHOLD) {
+    if (!Number.isSafeInteger(threshold) || threshold < 0) throw new RangeError(`SecretKeyMonitor threshold must be a whole number (0 or more), not ${threshold}`);
+  }
 
   /** A signature made with none of secretKey/secretKeyFallbacks (session data or `_auth_user_hash`). */
   failed(what: 'session data' | 'session auth hash'): void {
     this.streak += 1;
-    if (this.streak === this.threshold) {
+    if (this.threshold > 0 && this.streak === this.threshold) {
       logger.warn(`${this.threshold} ${what === 'session data' ? 'sessions' : 'session auth hashes'} in a row failed their signature check: is "secretKey" the Django SECRET_KEY of the site (and "secretKeyFallbacks" its SECRET_KEY_FALLBACKS)?`);
     }
   }

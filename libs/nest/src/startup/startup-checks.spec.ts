@@ -43,11 +43,11 @@ describe('retrying', () => {
 
 describe('resolveStartupChecks', () => {
   it('documents its defaults and refuses nonsense', () => {
-    expect(resolveStartupChecks(undefined)).toEqual({ enabled: true, retries: 4, retryDelay: 250, timeout: 10_000 });
+    expect(resolveStartupChecks(undefined)).toEqual({ enabled: true, retries: 4, retryDelay: 250, timeout: 10_000, secretKeyWarningAfter: 20 });
     expect(resolveStartupChecks(false).enabled).toBe(false);
     expect(resolveStartupChecks({ retries: 0 })).toMatchObject({ retries: 0, timeout: 10_000 });
     expect(() => resolveStartupChecks({ retries: -1 })).toThrow('DjangoBridgeModule option "startupChecks.retries" must be a whole number (0 or more)');
-    expect(() => resolveStartupChecks({ tries: 3 } as never)).toThrow('"startupChecks.tries" is not one of retries, retryDelay, timeout');
+    expect(() => resolveStartupChecks({ tries: 3 } as never)).toThrow('"startupChecks.tries" is not one of retries, retryDelay, timeout, secretKeyWarningAfter');
   });
 });
 
@@ -65,6 +65,20 @@ describe('SecretKeyMonitor', () => {
     for (let i = 0; i < 10; i++) monitor.failed('session data');
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/^3 session auth hashes in a row failed their signature check: is "secretKey" the Django SECRET_KEY of the site \(and "secretKeyFallbacks" its SECRET_KEY_FALLBACKS\)\?$/);
+  });
+
+  it('takes its threshold from startupChecks.secretKeyWarningAfter (default 20, 0 never warns)', () => {
+    expect(resolveStartupChecks(undefined).secretKeyWarningAfter).toBe(20);
+    expect(resolveStartupChecks({ secretKeyWarningAfter: 5 }).secretKeyWarningAfter).toBe(5);
+    expect(resolveStartupChecks(false).secretKeyWarningAfter).toBe(20);
+    expect(() => resolveStartupChecks({ secretKeyWarningAfter: -1 })).toThrow('"startupChecks.secretKeyWarningAfter" must be a whole number (0 or more)');
+    expect(() => new SecretKeyMonitor(1.5)).toThrow(RangeError);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    warn.mockClear();
+    const never = new SecretKeyMonitor(0);
+    for (let i = 0; i < 100; i++) never.failed('session data');
+    expect(warn).not.toHaveBeenCalled();
+    expect(never.failuresInARow).toBe(100);
   });
 
   it('counts bad signatures, not bad bytes behind a good one', () => {

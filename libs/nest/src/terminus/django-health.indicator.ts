@@ -5,6 +5,8 @@ import { DjangoCaches } from '../cache/django-caches.js';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { probeTimeout, within } from './within.js';
+import { boundedQuery } from '../database/bounded-query.js';
+import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
 
 export interface DjangoDatabaseCheckOptions {
   /** Per alias, in milliseconds; default 1000. */
@@ -88,7 +90,15 @@ export class DjangoHealthIndicator {
 async function selectOne(dataSource: DataSource, alias: string, timeout: number): Promise<unknown> {
   // Querying a DataSource that was never initialized fails deep inside the driver; say what is wrong.
   if (!dataSource.isInitialized) throw new Error(`the DataSource of "${alias}" is not initialized`);
-  return within(timeout, `Database "${alias}"`, () => dataSource.query('SELECT 1'));
+  // boundedQuery destroys a connection that does not answer in time, so probes of a stalled server
+  // cannot use up the pool the stores need once it is back; while the server is stalled, a probe
+  // already in flight makes this one answer "down" at once.
+  try {
+    return await boundedQuery(dataSource, 'SELECT 1', [], timeout);
+  } catch (err) {
+    const cause = err instanceof DjangoDatabaseUnavailable ? err.cause : err;
+    throw new Error(`Database "${alias}": ${(cause as Error)?.message ?? String(cause)}`);
+  }
 }
 
 /** Probes every alias side by side, so the whole check takes one timeout at most. */

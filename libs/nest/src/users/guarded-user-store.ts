@@ -1,4 +1,5 @@
-import { DjangoDatabaseUnavailable, guardDatabase } from '../database/database-unavailable.js';
+import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
+import { DEFAULT_STORE_TIMEOUT, guardStore } from '../database/store-deadline.js';
 import type { DjangoUser } from './django-user.js';
 import type { DjangoUserStore } from './django-user-store.js';
 
@@ -6,10 +7,18 @@ import type { DjangoUserStore } from './django-user-store.js';
  * Wraps a user store of the application's own so that whatever it throws reaches the application
  * as the bridge's typed failure (503), as GuardedSessionStore does for session stores: without it,
  * an API client or cache behind `userStore` that fails would answer 500. TypeOrmUserStore guards
- * its own queries already.
+ * its own queries already. Each call is bounded by `timeoutMs` (the `storeTimeout` option): one that
+ * does not settle in time is a 503 as well.
  */
 export class GuardedUserStore implements DjangoUserStore {
-  constructor(readonly inner: DjangoUserStore) {}
+  constructor(
+    readonly inner: DjangoUserStore,
+    readonly timeoutMs: number = DEFAULT_STORE_TIMEOUT,
+  ) {}
+
+  private guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return guardStore(this.timeoutMs, `The user store's ${what}`, operation);
+  }
 
   parsePk(value: unknown): number | string | null {
     try {
@@ -20,26 +29,26 @@ export class GuardedUserStore implements DjangoUserStore {
   }
 
   findById(id: number | string): Promise<DjangoUser | null> {
-    return guardDatabase(() => this.inner.findById(id));
+    return this.guard('findById', () => this.inner.findById(id));
   }
 
   findByUsername(username: string): Promise<DjangoUser | null> {
-    return guardDatabase(() => this.inner.findByUsername(username));
+    return this.guard('findByUsername', () => this.inner.findByUsername(username));
   }
 
   groupNames(user: DjangoUser): Promise<string[]> {
-    return guardDatabase(() => this.inner.groupNames(user));
+    return this.guard('groupNames', () => this.inner.groupNames(user));
   }
 
   allPermissions(user: DjangoUser): Promise<Set<string>> {
-    return guardDatabase(() => this.inner.allPermissions(user));
+    return this.guard('allPermissions', () => this.inner.allPermissions(user));
   }
 
   setPassword(user: DjangoUser, encoded: string): Promise<void> {
-    return guardDatabase(() => this.inner.setPassword(user, encoded));
+    return this.guard('setPassword', () => this.inner.setPassword(user, encoded));
   }
 
   updateLastLogin(user: DjangoUser, now?: Date): Promise<void> {
-    return guardDatabase(() => this.inner.updateLastLogin(user, now));
+    return this.guard('updateLastLogin', () => this.inner.updateLastLogin(user, now));
   }
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DJANGO_MODELS, type DjangoModelRef } from '../routing/django-model.js';
 import { DjangoDatabases } from '../routing/django-databases.js';
-import { guardDatabase } from '../database/database-unavailable.js';
+import { boundedQuery, DEFAULT_DATABASE_TIMEOUT } from '../database/bounded-query.js';
 import { dateTimeSelect, dialectOf, fromDatabaseDateTime, placeholder, toDatabaseDateTime, type DateTimeConvention, type DialectName } from '../database/database-dialect.js';
 import { DjangoUser } from './django-user.js';
 import { parseUserPk } from './user-pk.js';
@@ -9,6 +9,8 @@ import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from 
 
 export interface TypeOrmUserStoreOptions extends Partial<DateTimeConvention> {
   userModel?: UserModelOptions | ResolvedUserModel;
+  /** Milliseconds each statement may take (DjangoBridgeModule's `databaseTimeout`); default 3000. */
+  timeout?: number;
 }
 
 /** The database a statement runs on, chosen per call by the routers. */
@@ -33,6 +35,7 @@ export class TypeOrmUserStore {
   private readonly databases: DjangoDatabases;
   private readonly modelRef: DjangoModelRef;
   private readonly convention: DateTimeConvention;
+  private readonly timeout: number | undefined;
 
   constructor(
     dataSource: DataSource | DjangoDatabases,
@@ -42,6 +45,7 @@ export class TypeOrmUserStore {
     this.databases = dataSource instanceof DjangoDatabases ? dataSource : DjangoDatabases.single(dataSource);
     this.modelRef = this.model.table === 'auth_user' ? DJANGO_MODELS.user : { appLabel: this.model.appLabel, modelName: this.model.modelName };
     this.convention = { useTz: options.useTz ?? true, timeZone: options.timeZone ?? 'UTC' };
+    this.timeout = options.timeout;
   }
 
   private target(access: 'read' | 'write'): Target {
@@ -54,7 +58,7 @@ export class TypeOrmUserStore {
   }
 
   private async rows(t: Target, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-    return guardDatabase(() => t.dataSource.query(sql, params));
+    return (await boundedQuery(t.dataSource, sql, params, this.timeout ?? DEFAULT_DATABASE_TIMEOUT)).rows;
   }
 
   private selectUser(t: Target, where: string): string {

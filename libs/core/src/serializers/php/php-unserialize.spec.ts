@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SerializationError } from '../../errors.js';
+import { ExpandedSizeExceeded } from '../../limits/limit-errors.js';
 import { phpSerialize } from './php-serialize.js';
 import { phpUnserialize } from './php-unserialize.js';
 
@@ -150,3 +151,24 @@ describe('phpUnserialize', () => {
     expect(phpUnserialize(phpSerialize(value))).toEqual(value);
   });
 });
+
+describe('phpUnserialize: the expansion budget', () => {
+  it('measures the result as phpSerialize would write it back', () => {
+    const text = 'a:2:{i:0;s:3:"abc";i:1;d:0.5;}';
+    expect(phpUnserialize(text, { maxExpandedBytes: phpSerialize(['abc', 0.5]).length + 24 })).toEqual(['abc', 0.5]);
+    expect(() => phpUnserialize(text, { maxExpandedBytes: 20 })).toThrow(ExpandedSizeExceeded);
+    expect(() => phpUnserialize(text, { maxExpandedBytes: 20 })).toThrow(/PHP data would take more than 20 bytes when written as PHP serialize\(\)/);
+  });
+
+  it('can measure for a JSON writer instead, where control bytes grow sixfold', () => {
+    const controls = `s:1000:"${'\u0001'.repeat(1000)}";`;
+    expect(phpUnserialize(controls, { maxExpandedBytes: 1100 })).toHaveLength(1000);
+    expect(() => phpUnserialize(controls, { maxExpandedBytes: 1100, expandedFormat: 'json' })).toThrow(ExpandedSizeExceeded);
+  });
+
+  it('refuses integer text PHP would clamp, however long, without reading it all', () => {
+    expect(() => phpUnserialize('i:99999999999999999999999;')).toThrow(/out of range/);
+    expect(() => phpUnserialize(`i:${'1'.repeat(1_000_000)};`)).toThrow(/unterminated field/);
+  });
+});
+

@@ -1,4 +1,5 @@
 import { SerializationError } from '../../errors.js';
+import { checkExpandedSize, resolveMaxExpandedBytes, type ExpansionFormat } from '../../limits/expanded-size.js';
 import { PHP_INT_MAX, PHP_INT_MIN, phpIntegerKey } from './php-array-key.js';
 import { decodeUtf8OrNull } from './utf8.js';
 
@@ -7,6 +8,15 @@ export interface PhpUnserializeOptions {
   maxDepth?: number;
   /** Largest input accepted, in bytes (default 4 MiB). */
   maxSize?: number;
+  /**
+   * Most bytes the result may take when written back (default 16 MiB, DEFAULT_MAX_EXPANDED_BYTES;
+   * Infinity for no limit), measured in `expandedFormat`: a larger one is ExpandedSizeExceeded.
+   * References are refused, so PHP data cannot amplify, but re-encoding can still grow it (a float
+   * text, or JSON's \u escapes): this keeps decode-then-save within the budget.
+   */
+  maxExpandedBytes?: number;
+  /** The writer `maxExpandedBytes` is measured for: php (phpSerialize, default) or json. */
+  expandedFormat?: ExpansionFormat;
 }
 
 const DEFAULT_MAX_DEPTH = 64;
@@ -30,11 +40,13 @@ const COLON = 0x3a;
 export function phpUnserialize(input: Buffer | Uint8Array | string, options: PhpUnserializeOptions = {}): unknown {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+  const maxExpandedBytes = resolveMaxExpandedBytes(options.maxExpandedBytes);
   if (bytes.length > maxSize) throw new SerializationError(`PHP data is larger than ${maxSize} bytes`);
   const reader = new PhpReader(bytes, options.maxDepth ?? DEFAULT_MAX_DEPTH);
   try {
     const value = reader.value(0);
     if (reader.pos !== bytes.length) reader.fail('trailing data');
+    if (maxExpandedBytes !== Infinity) checkExpandedSize(value, { maxBytes: maxExpandedBytes, format: options.expandedFormat ?? 'php', what: 'PHP data' });
     return value;
   } catch (error) {
     // A maxDepth set far above the default can still exhaust the JS stack; fail closed.

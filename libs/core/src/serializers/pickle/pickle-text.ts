@@ -3,6 +3,8 @@
  * CPython would refuse, so the caller can raise its own SerializationError.
  */
 
+import { isWellFormedUtf16 } from '../php/utf8.js';
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const HEX = /^[0-9a-fA-F]+$/;
 
@@ -24,10 +26,15 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
  */
 export function decodeRawUnicodeEscape(bytes: Uint8Array): string | null {
   const parts: string[] = [];
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let i = 0;
   while (i < bytes.length) {
     if (bytes[i] !== 0x5c) {
-      parts.push(String.fromCharCode(bytes[i++]));
+      // The run up to the next backslash, as latin-1, in one piece.
+      const next = buf.indexOf(0x5c, i);
+      const end = next < 0 ? bytes.length : next;
+      parts.push(buf.toString('latin1', i, end));
+      i = end;
       continue;
     }
     const start = i;
@@ -44,7 +51,10 @@ export function decodeRawUnicodeEscape(bytes: Uint8Array): string | null {
     parts.push(String.fromCodePoint(code));
     i += 1 + width;
   }
-  return parts.join('');
+  // \udc00-style escapes can spell a lone surrogate; refused like invalid UTF-8, so that every
+  // decoded string can be written back (pickleDumps and phpSerialize refuse them).
+  const text = parts.join('');
+  return isWellFormedUtf16(text) ? text : null;
 }
 
 const SIMPLE: Record<number, number> = { 0x5c: 0x5c, 0x27: 0x27, 0x22: 0x22, 0x61: 7, 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9, 0x76: 11 };
@@ -83,10 +93,7 @@ export function decodeQuotedString(line: Uint8Array): string | null {
 
 /** SHORT_BINSTRING / BINSTRING (Python 2 str), read as ASCII like Python 3's default. */
 export function decodeAscii(bytes: ArrayLike<number>): string | null {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] > 0x7f) return null;
-    out += String.fromCharCode(bytes[i]);
-  }
-  return out;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return null;
+  // One conversion, not a character-by-character concatenation (a rope as long as the text).
+  return Buffer.from(bytes as Uint8Array).toString('latin1');
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SerializationError } from '../../errors.js';
+import { ExpandedSizeExceeded, IntegerTooLong } from '../../limits/limit-errors.js';
 import { unpickle } from './unpickle.js';
 
 /** Builds a pickle from hex and ASCII pieces: hex('80 02'), 'text'. */
@@ -178,8 +179,10 @@ describe('unpickle limits', () => {
     const flat: (string | number[])[] = [PROTO2, ']'];
     for (let k = 0; k < 40; k++) flat.push('q', [0], 'h', [0], [0x86]);
     const started = Date.now();
-    const value = unpickle(p(...flat, STOP));
+    const value = unpickle(p(...flat, STOP), { maxExpandedBytes: Infinity });
     expect(Array.isArray(value)).toBe(true);
+    // Written back it would be 2^40 lists: the default budget refuses it, just as fast.
+    expect(() => unpickle(p(...flat, STOP))).toThrow(ExpandedSizeExceeded);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -192,3 +195,57 @@ describe('unpickle limits', () => {
     expect(() => unpickle(big, { maxElements: 99 })).toThrow(/elements/);
   });
 });
+
+describe('unpickle: int_max_str_digits and the expansion budget', () => {
+  const digits = (n: number) => '1'.repeat(n);
+
+  it('refuses INT and LONG text of more than 4300 digits, sign aside, as Python\'s int() does', () => {
+    expect(unpickle(p(`I${digits(4300)}\n.`))).toBe(BigInt(digits(4300)));
+    expect(unpickle(p(`I-${digits(4300)}\n.`))).toBe(-BigInt(digits(4300)));
+    expect(unpickle(p(`L${digits(4300)}L\n.`))).toBe(BigInt(digits(4300)));
+    expect(() => unpickle(p(`I${digits(4301)}\n.`))).toThrow(IntegerTooLong);
+    expect(() => unpickle(p(`L-${digits(4301)}L\n.`))).toThrow(/value has 4301 digits/);
+    expect(() => unpickle(p(`L${digits(2_000_000)}L\n.`))).toThrow(IntegerTooLong);
+  });
+
+  it('takes the limit per call (0 = none) and leaves binary LONG4 unlimited, as Python does', () => {
+    expect(() => unpickle(p(`I${digits(641)}\n.`), { intMaxStrDigits: 640 })).toThrow(IntegerTooLong);
+    expect(unpickle(p(`I${digits(5000)}\n.`), { intMaxStrDigits: 0 })).toBe(BigInt(digits(5000)));
+    expect(() => unpickle(p('I1\n.'), { intMaxStrDigits: 5 })).toThrow(/640/);
+    const long4 = p(PROTO2, [0x8b], [0x00, 0x10, 0x00, 0x00], Buffer.alloc(4096, 0x11).toString('latin1'), STOP);
+    expect(typeof unpickle(long4)).toBe('bigint');
+  });
+
+  it('refuses a result whose memo references expand past maxExpandedBytes (the 1.9M-reference session of issue 14)', () => {
+    // One 100 KB string, memoized, then a list of 200,000 BINGETs of it: 400 KB of pickle, 20 GB of JSON.
+    const text = 'a'.repeat(100_000);
+    const head = p([0x80, 0x04, 0x58], Buffer.from(Uint32Array.of(text.length).buffer).toString('latin1'), text, [0x94, 0x30, 0x5d, 0x94, 0x28]);
+    const gets = Buffer.alloc(400_000);
+    for (let i = 0; i < gets.length; i += 2) gets[i] = 0x68;
+    const bomb = Buffer.concat([head, gets, p('e.')]);
+    expect(() => unpickle(bomb)).toThrow(ExpandedSizeExceeded);
+    expect(() => unpickle(bomb)).toThrow(/more than 16777216 bytes when written as JSON/);
+    expect(unpickle(bomb, { maxExpandedBytes: Infinity })).toHaveLength(200_000);
+    // The same list with 100 references fits the default budget (10 MB).
+    expect(unpickle(Buffer.concat([head, gets.subarray(0, 200), p('e.')]))).toHaveLength(100);
+    expect(() => unpickle(Buffer.concat([head, gets.subarray(0, 200), p('e.')]), { maxExpandedBytes: 1_000_000 })).toThrow(ExpandedSizeExceeded);
+  });
+
+  it('reads FLOAT text with one way to match each digit run', () => {
+    expect(unpickle(p('F1.\n.'))).toBe(1);
+    expect(unpickle(p('F.5e-3\n.'))).toBe(0.0005);
+    expect(unpickle(p(`F${digits(100_000)}.${digits(100_000)}\n.`))).toBe(Number(`${digits(100_000)}.${digits(100_000)}`));
+    expect(() => unpickle(p(`F${digits(100_000)}x\n.`))).toThrow(/bad float/);
+    expect(() => unpickle(p('F1.2.3\n.'))).toThrow(/bad float/);
+  });
+});
+
+describe('unpickle: fuzz regressions (fuzz/crashes)', () => {
+  it('refuses a UNICODE opcode that spells a lone surrogate (unpickle-reencode-failed-96929659fadc, seed 3056814018)', () => {
+    const input = Buffer.from('KGRwMApWX2F1dGhfdXNlcl9pZGRkZGRkZGQwMFx1ZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZDExCmNkYXRldGltZQpkYXRldGltZQpwMTIKKGNfY29kZWNzCmVuY29kZQpwMTMKKFYHzwwfFzs7XHUwMDAwXHUwMDAwXHUwMDAwCnAxNApWbGF0aW4xCnAxNQp0cDE2ClJwMTcKdHAxOApScDE5CnMu', 'base64');
+    expect(() => unpickle(input)).toThrow(SerializationError);
+    expect(() => unpickle(p('V\\udc00\n.'))).toThrow(/badly encoded/);
+    expect(unpickle(p('V\\ud83d\\ude00\n.'))).toBe('\u{1f600}');
+  });
+});
+

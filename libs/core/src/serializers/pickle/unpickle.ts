@@ -1,4 +1,6 @@
 import { SerializationError } from '../../errors.js';
+import { checkExpandedSize, resolveMaxExpandedBytes } from '../../limits/expanded-size.js';
+import { checkParsedDigits, resolveIntMaxStrDigits } from '../../limits/int-max-str-digits.js';
 import { PickleCursor } from './pickle-cursor.js';
 import { callGlobal, GlobalRef, lookupGlobal } from './pickle-globals.js';
 import { decodeAscii, decodeQuotedString, decodeRawUnicodeEscape, decodeUtf8 } from './pickle-text.js';
@@ -13,11 +15,24 @@ export interface UnpickleOptions {
   maxMemo?: number;
   /** Most container elements (list/tuple items plus dict entries, summed) accepted (default 2,000,000). */
   maxElements?: number;
+  /**
+   * Most bytes the result may take written as JSON, every memo reference expanded (default 16 MiB,
+   * DEFAULT_MAX_EXPANDED_BYTES; Infinity for no limit): a larger one is ExpandedSizeExceeded, so
+   * that writing it back (a session save, a cache set) stays within the budget. See expanded-size.ts.
+   */
+  maxExpandedBytes?: number;
+  /**
+   * Longest INT/LONG text opcode accepted, in decimal digits (sign aside): Python's
+   * int_max_str_digits, default getIntMaxStrDigits() (4300); 0 for none. Binary LONG1/LONG4 are not
+   * limited, as in Python.
+   */
+  intMaxStrDigits?: number;
 }
 
 const HIGHEST_PROTOCOL = 5;
 const DECIMAL = /^[+-]?(?:0|[1-9][0-9]*)$/;
-const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|nan)$/;
+// One way to match each text ([0-9]+\.?[0-9]* could split a digit run anywhere: quadratic).
+const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|nan)$/;
 
 /**
  * Reads a Python pickle (protocols 0 to 5) restricted to plain data, like Django's PickleSerializer
@@ -34,9 +49,12 @@ const FLOAT_TEXT = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|in
 export function unpickle(data: Buffer | Uint8Array, options: UnpickleOptions = {}): unknown {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const maxSize = options.maxSize ?? 4 * 1024 * 1024;
+  const maxExpandedBytes = resolveMaxExpandedBytes(options.maxExpandedBytes);
+  const intMaxStrDigits = resolveIntMaxStrDigits(options.intMaxStrDigits);
   if (buf.length > maxSize) throw new SerializationError(`Pickle is larger than ${maxSize} bytes`);
-  const value = new Unpickler(buf, options.maxMemo ?? 1_000_000, options.maxElements ?? 2_000_000).load();
+  const value = new Unpickler(buf, options.maxMemo ?? 1_000_000, options.maxElements ?? 2_000_000, intMaxStrDigits).load();
   checkResultShape(value, options.maxDepth ?? 128);
+  if (maxExpandedBytes !== Infinity) checkExpandedSize(value, { maxBytes: maxExpandedBytes, format: 'json', what: 'Pickle' });
   return value;
 }
 
@@ -56,6 +74,7 @@ class Unpickler {
     buf: Buffer,
     private readonly maxMemo: number,
     private readonly maxElements: number,
+    private readonly intMaxStrDigits: number,
   ) {
     this.in = new PickleCursor(buf);
   }
@@ -277,6 +296,8 @@ class Unpickler {
   private textInt(text: string, allowBool: boolean): number | bigint | boolean {
     if (allowBool && (text === '00' || text === '01')) return text === '01';
     if (!DECIMAL.test(text)) this.fail('bad integer text');
+    // Python's unpickler calls int() on the text, which refuses more than int_max_str_digits digits.
+    checkParsedDigits(text.length - (text[0] === '-' || text[0] === '+' ? 1 : 0), this.intMaxStrDigits);
     return safeOrBig(BigInt(text));
   }
 
