@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { MATRIX_TREES } from './matrix.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -199,6 +200,36 @@ describe('dependencies', () => {
     }
   });
 
+  it("every peer range's floors are versions the install matrix installs, and each of its lines is installed", () => {
+    const installed = new Map<string, string[]>();
+    for (const tree of MATRIX_TREES) for (const [name, version] of Object.entries(tree.dependencies)) installed.set(name, [...(installed.get(name) ?? []), version]);
+    const parse = (v: string) => v.split('.').map(Number);
+    // The line a caret range covers: the major, or major.minor below 1.0.
+    const line = (v: string) => (parse(v)[0] === 0 ? parse(v).slice(0, 2).join('.') : String(parse(v)[0]));
+    const before = (a: string, b: string) => parse(a).findIndex((n, i) => n !== parse(b)[i]) !== -1 && parse(a)[parse(a).findIndex((n, i) => n !== parse(b)[i])] < parse(b)[parse(a).findIndex((n, i) => n !== parse(b)[i])];
+    const problems: string[] = [];
+    let checked = 0;
+    for (const lib of ['nest', 'core'] as const) {
+      for (const [name, range] of Object.entries(manifest(lib).peerDependencies ?? {})) {
+        const versions = installed.get(name);
+        if (!versions) continue; // ioredis, memjs: one release each, the one the repository's own suite runs
+        for (const alternative of range.split('||').map((r) => r.trim())) {
+          const floor = /^(?:\^|>=)(\d+\.\d+\.\d+)/.exec(alternative)?.[1];
+          if (!floor) {
+            problems.push(`${name}: "${alternative}" has no floor`);
+            continue;
+          }
+          const inLine = versions.filter((v) => line(v) === line(floor) || (alternative.startsWith('>=') && !before(v, floor)));
+          const lowest = inLine.reduce<string | undefined>((low, v) => (low === undefined || before(v, low) ? v : low), undefined);
+          checked += 1;
+          if (lowest !== floor) problems.push(`${name} ${alternative}: the matrix installs ${lowest ?? 'nothing'} as its lowest`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(20);
+  });
+
   it('declares the optional peers as optional, with the Nest lines the matrix installs', () => {
     const nest = manifest('nest');
     for (const name of ['@nestjs/passport', 'passport', 'passport-custom', '@nestjs/terminus', '@nestjs/swagger', '@nestjs/websockets', 'mysql2', 'pg', 'better-sqlite3', 'ioredis', 'memjs']) {
@@ -207,7 +238,7 @@ describe('dependencies', () => {
     for (const name of ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs', 'typeorm']) {
       expect({ name, peer: name in (nest.peerDependencies ?? {}), optional: nest.peerDependenciesMeta?.[name]?.optional }).toEqual({ name, peer: true, optional: undefined });
     }
-    expect(nest.peerDependencies?.['@nestjs/common']).toBe('^11.0.0 || ^12.0.0');
+    expect(nest.peerDependencies?.['@nestjs/common']).toBe('^11.0.1 || ^12.0.1');
     expect(nest.dependencies).toEqual({ '@django-bridge/core': manifest('core').version });
     const core = manifest('core');
     expect(Object.keys(core.dependencies ?? {})).toEqual(['pako']);
