@@ -4,8 +4,8 @@
  * connections, the server answers nothing, as a stalled or failing-over database does) and kills
  * (SIGKILL), with Django's schema migrated by Django itself and a session Django logged in:
  * - during the stall every guarded request and login is a 503 within the bound (databaseTimeout
- *   plus scheduling slack), never a hang; routes that need no database (no cookie, /health's own
- *   timeout) answer at once;
+ *   plus scheduling slack), never a hang; routes that need no database (unguarded ones, with a
+ *   session cookie or without; /health within its own timeout) answer at once;
  * - right after SIGCONT the same requests are 200 again, and no pool connection stays wedged;
  * - after SIGKILL and a restart on the same data directory, the sessions made before the faults
  *   (by the bridge and by Django) still work: nothing written before the fault is lost.
@@ -13,15 +13,17 @@
  */
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Body, Controller, Get, HttpCode, Module, Post, Req, UnauthorizedException, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import { CurrentUser, DjangoAuthService, DjangoBridgeModule, djangoEntities, DjangoSessionGuard, Public, type DjangoUser } from '@django-bridge/nest';
+import { DjangoAuthService, DjangoBridgeModule, DjangoCsrfService, djangoEntities, DjangoSessionService } from '@django-bridge/nest';
 import { DjangoHealthIndicator } from '@django-bridge/nest/terminus';
 import { DjangoProject, djangoCalls as c } from '../django/django-project.js';
 import { BRIDGE_VERSION } from './support/django-line.js';
+import { listenOnLoopback, type ListeningApp } from './support/listening-app.js';
+import { BridgeRoutes } from '../support/bridge-routes.js';
 import { randomEnvSecret } from '../support/random.js';
 import { startPrivateMariaDb, type PrivateMariaDb } from '../support/private-mariadb-server.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres-server.js';
@@ -33,40 +35,17 @@ const SLACK = 1_000;
 /** The health probe's own timeout. */
 const HEALTH_TIMEOUT = 1_000;
 
+/** The shared routes (/public, /me, /login, /logout...) and a /health that probes the database. */
 @Controller()
-class StallController {
+class StallController extends BridgeRoutes {
   constructor(
-    private readonly auth: DjangoAuthService,
+    auth: DjangoAuthService,
+    sessions: DjangoSessionService,
+    csrf: DjangoCsrfService,
     private readonly health: HealthCheckService,
     private readonly django: DjangoHealthIndicator,
-  ) {}
-
-  @Get('public')
-  @Public()
-  open() {
-    return { ok: true };
-  }
-
-  @Get('me')
-  @UseGuards(DjangoSessionGuard)
-  me(@CurrentUser() user: DjangoUser) {
-    return { username: user.username };
-  }
-
-  @Post('login')
-  @HttpCode(200)
-  async login(@Req() req: object, @Body() body: { username?: unknown; password?: unknown }) {
-    const user = await this.auth.authenticate(body?.username, body?.password);
-    if (!user) throw new UnauthorizedException('Invalid credentials');
-    await this.auth.login(req, user);
-    return { username: user.username };
-  }
-
-  @Post('logout')
-  @HttpCode(200)
-  async logout(@Req() req: object) {
-    await this.auth.logout(req);
-    return { ok: true };
+  ) {
+    super(auth, sessions, csrf);
   }
 
   @Get('health')
@@ -76,12 +55,7 @@ class StallController {
   }
 }
 
-interface StallApp {
-  url: string;
-  close(): Promise<void>;
-}
-
-async function startStallApp(connection: Record<string, unknown>, secretKey: string): Promise<StallApp> {
+async function startStallApp(connection: Record<string, unknown>, secretKey: string): Promise<ListeningApp> {
   const dataSource = new DataSource({ ...connection, synchronize: false, logging: false, entities: djangoEntities() } as never);
   await dataSource.initialize();
   @Module({
@@ -90,16 +64,7 @@ async function startStallApp(connection: Record<string, unknown>, secretKey: str
     providers: [DjangoHealthIndicator],
   })
   class StallModule {}
-  const app: INestApplication = await NestFactory.create(StallModule, new ExpressAdapter(), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
-  return {
-    url,
-    async close() {
-      await app.close();
-      if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
-    },
-  };
+  return listenOnLoopback(await NestFactory.create(StallModule, new ExpressAdapter(), { logger: false }), dataSource);
 }
 
 interface Answer {
@@ -133,7 +98,8 @@ async function burst(url: string, cookies: string[], password: string) {
   const guarded = Array.from({ length: 40 }, (_, i) => call(url, '/me', { cookie: cookies[i % cookies.length] }));
   const logins = Array.from({ length: 8 }, () => call(url, '/login', { body: { username: 'alice', password } }));
   const logouts = [call(url, '/logout', { cookie: cookies[0], body: {} })];
-  const open = Array.from({ length: 10 }, () => call(url, '/public'));
+  // Unguarded routes need no database, with a session cookie or without (sessions load lazily).
+  const open = Array.from({ length: 10 }, (_, i) => call(url, '/public', i % 2 ? { cookie: cookies[i % cookies.length] } : {}));
   const health = Array.from({ length: 3 }, () => call(url, '/health'));
   return { guarded: await Promise.all([...guarded, ...logins, ...logouts]), open: await Promise.all(open), health: await Promise.all(health) };
 }
@@ -155,6 +121,17 @@ function expectBounded(phase: string, b: Awaited<ReturnType<typeof burst>>) {
   }
 }
 
+/** `count` sessions of alice's, each made by a login through the bridge, one after the other. */
+async function logins(url: string, count: number, password: string): Promise<string[]> {
+  const made: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = await call(url, '/login', { body: { username: 'alice', password } });
+    expect(a.status).toBe(200);
+    made.push(a.cookie!);
+  }
+  return made;
+}
+
 /** Polls until `path` answers 200; how long that took after `since`. */
 async function firstSuccess(url: string, cookie: string, since: number): Promise<number> {
   for (;;) {
@@ -169,7 +146,7 @@ describe('a stalled, then killed, private MariaDB', () => {
   const password = 'alice-stall-pw';
   let db: PrivateMariaDb;
   let django: DjangoProject;
-  let app: StallApp | undefined;
+  let app: ListeningApp | undefined;
   const cookies: string[] = [];
   let djangoCookie: string;
 
@@ -181,11 +158,7 @@ describe('a stalled, then killed, private MariaDB', () => {
     expect(login.status).toBe(200);
     djangoCookie = `sessionid=${login.cookies.sessionid}`;
     app = await startStallApp(django.connection() as unknown as Record<string, unknown>, secretKey);
-    for (let i = 0; i < 4; i++) {
-      const a = await call(app.url, '/login', { body: { username: 'alice', password } });
-      expect(a.status).toBe(200);
-      cookies.push(a.cookie!);
-    }
+    cookies.push(...(await logins(app.url, 4, password)));
     cookies.push(djangoCookie);
     for (const cookie of cookies) expect((await call(app.url, '/me', { cookie })).status).toBe(200);
   }, 180_000);
@@ -259,7 +232,7 @@ describe('a stalled private PostgreSQL', () => {
   const password = 'bob-stall-pw';
   let pg: PrivatePostgres;
   let django: DjangoProject;
-  let app: StallApp | undefined;
+  let app: ListeningApp | undefined;
   const cookies: string[] = [];
 
   beforeAll(async () => {
@@ -267,11 +240,7 @@ describe('a stalled private PostgreSQL', () => {
     django = DjangoProject.throwaway('postgres', { secretKey, port: pg.port, name: 'djb_stall' });
     django.batch([c.migrate(), c.createUser({ username: 'alice', password })]);
     app = await startStallApp(django.connection() as unknown as Record<string, unknown>, secretKey);
-    for (let i = 0; i < 3; i++) {
-      const a = await call(app.url, '/login', { body: { username: 'alice', password } });
-      expect(a.status).toBe(200);
-      cookies.push(a.cookie!);
-    }
+    cookies.push(...(await logins(app.url, 3, password)));
   }, 180_000);
 
   afterAll(async () => {

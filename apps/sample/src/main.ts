@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { loadSampleConfig, SampleConfigError } from './config/sample.config.js';
 import { DEMO_ACCOUNTS } from './database/demo-data.js';
 import { createSampleApp } from './sample-app.js';
@@ -16,6 +17,8 @@ async function bootstrap(): Promise<void> {
   const sample = await createSampleApp(config);
   await sample.app.listen(config.port, config.host);
   const url = (await sample.app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  // In a cluster the first worker prints the banner; the others would only repeat it.
+  if (cluster.isWorker && cluster.worker?.id !== 1) return console.log(`django-bridge sample worker ${process.pid} listening on ${url}`);
   console.log(`django-bridge sample listening on ${url}`);
   console.log(`  Django database (usersandsessions): ${config.embedded ? 'embedded SQLite var/django.sqlite3' : 'DJANGO_DATABASE_URL'}`);
   console.log(`  App database (default): ${process.env.APP_DATABASE_URL ? 'APP_DATABASE_URL' : 'embedded SQLite var/app.sqlite3'}`);

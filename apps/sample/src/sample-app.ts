@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { DjangoWebSocketAdapter } from '@django-bridge/nest';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AppModule } from './app.module.js';
 import type { SampleConfig } from './config/sample.config.js';
 import { seedDjangoDemo, seedLocalAdmin } from './database/demo-data.js';
@@ -42,6 +43,8 @@ export async function createSampleApp(config: SampleConfig, options: SampleAppOp
     // socket.io behind Django's session and Origin checks (the handshake, then every 60 s).
     app.useWebSocketAdapter(new DjangoWebSocketAdapter(app, new IoAdapter(app)));
     app.enableShutdownHooks();
+    // Tests and benchmarks of a cluster see which process answered; on the node server, so both platforms send it.
+    if (config.workerHeader) (app.getHttpServer() as Server).prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('X-Sample-Worker', String(process.pid)));
     return {
       app,
       databases,

@@ -74,5 +74,6 @@ export { parsePythonInt } from './cache/python-int.js';
 export { InvalidCacheKey, CacheValueTooLarge } from './cache/cache-errors.js';
 // Bounds on what decoders accept and produce (issue 14): Python's int_max_str_digits, and the size a decoded value re-encodes to.
 export { IntegerTooLong, ExpandedSizeExceeded } from './limits/limit-errors.js';
+export { limitedSerializer, type DecodeLimits } from './limits/decode-limits.js';
 export { DEFAULT_INT_MAX_STR_DIGITS, INT_MAX_STR_DIGITS_THRESHOLD, setIntMaxStrDigits, getIntMaxStrDigits } from './limits/int-max-str-digits.js';
 export { checkExpandedSize, DEFAULT_MAX_EXPANDED_BYTES, type ExpansionFormat, type ExpandedSizeOptions } from './limits/expanded-size.js';

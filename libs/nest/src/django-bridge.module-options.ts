@@ -4,8 +4,8 @@ import type { DjangoBridgeOptions } from './django-bridge.options.js';
 
 /**
  * The app-wide pieces DjangoBridgeModule installs unless told otherwise:
- * - `interceptor`: DjangoSessionInterceptor as APP_INTERCEPTOR (Django's SessionMiddleware: loads the
- *   session before each HTTP handler or resolver and saves it, with its cookie, after);
+ * - `interceptor`: DjangoSessionInterceptor as APP_INTERCEPTOR (Django's SessionMiddleware: gives each
+ *   HTTP handler or resolver its session, read on first use, and saves it, with its cookie, after);
  * - `filter`: DjangoBridgeExceptionFilter as APP_FILTER (the bridge's 401/403/400/503 answers);
  * - `middleware`: DatabaseHintsMiddleware on every route (request hints for the database routers).
  */

@@ -1,4 +1,4 @@
-import { assertTimeZone, type DjangoCache, type SessionBackend, DJANGO_VERSIONS, djangoDefaults, PASSWORD_UPGRADE_POLICIES, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type PasswordHashersOptions, type PasswordUpgradePolicy, type SessionSerializerName } from '@django-bridge/core';
+import { assertTimeZone, DEFAULT_MAX_EXPANDED_BYTES, getIntMaxStrDigits, INT_MAX_STR_DIGITS_THRESHOLD, type DjangoCache, type SessionBackend, DJANGO_VERSIONS, djangoDefaults, PASSWORD_UPGRADE_POLICIES, PHP_SESSION_KEY_PATTERN, ImproperlyConfigured, isDjangoVersion, LATEST_DJANGO_VERSION, PasswordHashers, type DjangoVersion, type PasswordHashersOptions, type PasswordUpgradePolicy, type SessionSerializerName } from '@django-bridge/core';
 import type { DataSource } from 'typeorm';
 import type { DatabaseRouter } from './routing/database-router.js';
 import { DjangoDatabases } from './routing/django-databases.js';
@@ -8,9 +8,11 @@ import type { DjangoUserStore } from './users/django-user-store.js';
 import { DJANGO_CACHE_BACKENDS, type DjangoCacheSettings } from './cache/django-cache-settings.js';
 import { isDjangoCache } from './cache/create-django-cache.js';
 import { isSessionBackend, SESSION_ENGINES, sessionEngineName, type SessionEngineName } from './session/session-engine.js';
+import { resolveVerifiedSessionCache, type VerifiedSessionCacheOptions } from './auth/verified-session-cache.js';
 import { DEFAULT_DATABASE_TIMEOUT } from './database/bounded-query.js';
 import { DEFAULT_STORE_TIMEOUT } from './database/store-deadline.js';
 import { resolveStartupChecks, type ResolvedStartupChecks, type StartupCheckOptions } from './startup/startup-check-options.js';
+import { PasswordHashingOptionError, resolvePasswordHashingOptions, type PasswordHashingOptions, type ResolvedPasswordHashingOptions } from './auth/password-hashing-limiter.js';
 
 /**
  * Options of DjangoBridgeModule. Names are Django's settings in camelCase, so values can be copied
@@ -65,6 +67,19 @@ export interface DjangoBridgeOptions {
    * request is a 503; the store's late result is ignored.
    */
   storeTimeout?: number;
+  /**
+   * Most bytes a decoded session or cache value may take when written back (as Django JSON, or PHP
+   * serialize() for the php serializer), pickle memo references expanded. Default 16 MiB
+   * (DEFAULT_MAX_EXPANDED_BYTES); Infinity for no limit. A larger value is corrupted data: the
+   * session is empty (the user anonymous), the cache entry unreadable.
+   */
+  maxExpandedBytes?: number;
+  /**
+   * Python's int_max_str_digits (`sys.set_int_max_str_digits`, PYTHONINTMAXSTRDIGITS) of the site:
+   * integers with more decimal digits are refused in sessions and cache values, read or written, as
+   * the site's Python refuses them. Default getIntMaxStrDigits() (4300); 0 for no limit; else 640 or more.
+   */
+  intMaxStrDigits?: number;
   /** SESSION_COOKIE_NAME; default "sessionid" (django-php-bridge sites use "PHPSESSID"). */
   sessionCookieName?: string;
   /** SESSION_COOKIE_AGE in seconds; default 1209600 (two weeks). */
@@ -81,6 +96,14 @@ export interface DjangoBridgeOptions {
   sessionCookieSameSite?: 'Lax' | 'Strict' | 'None' | false;
   /** SESSION_SAVE_EVERY_REQUEST; default false. */
   sessionSaveEveryRequest?: boolean;
+  /**
+   * When a request's session is read. 'lazy' (default, as Django): on first use, by a guard,
+   * `@CurrentSession()`, `@LoadSession()`, `DjangoSessionService.load` or CSRF_USE_SESSIONS, so a
+   * route that never uses the session costs no query even with a cookie. 'eager': before every
+   * handler whenever a session cookie is present, for code that reads
+   * `DjangoSessionService.forRequest(req)` synchronously.
+   */
+  sessionLoading?: SessionLoading;
   /** SESSION_EXPIRE_AT_BROWSER_CLOSE; default false. */
   sessionExpireAtBrowserClose?: boolean;
   /** SESSION_SERIALIZER: 'json' (default), 'php' (django-php-bridge) or 'pickle' (read-only). */
@@ -110,6 +133,19 @@ export interface DjangoBridgeOptions {
    * PasswordUpgradePolicy). 'always': Django's own rule, for a service that is the only writer.
    */
   passwordUpgrade?: PasswordUpgradePolicy;
+  /**
+   * Bounds on the password hashes computed at once (logins, the dummy hash for unknown users,
+   * upgrades): `concurrency` (default min(UV_THREADPOOL_SIZE or 4, cores)), `queueLimit` (default
+   * 16 x concurrency) and `queueTimeout` ms (default 10000). A login past them is a 503 with Retry-After.
+   */
+  passwordHashing?: PasswordHashingOptions;
+  /**
+   * Trust a session verified in the last `ttl` ms without reading the session and user again
+   * (in-process, at most `maxEntries` sessions). Off by default. A change made by Django or another
+   * process (logout, password change, deactivation, permissions) is seen at most `ttl` later; a
+   * logout, login or password change made through this process's bridge at once.
+   */
+  verifiedSessionCache?: VerifiedSessionCacheOptions | false;
   /** USE_TZ: how naive datetime columns are read and written; default true. */
   useTz?: boolean;
   /** TIME_ZONE: the zone of naive datetimes when useTz is false; default "UTC". */
@@ -160,6 +196,7 @@ export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions
   sessionKeyPattern: RegExp | undefined;
   userModel: ResolvedUserModel;
   hashers: PasswordHashers;
+  passwordHashing: ResolvedPasswordHashingOptions;
   /** "django.contrib.sessions." + sessionStoreClass. */
   sessionSalt: string;
 }
@@ -223,6 +260,16 @@ function timeoutOption(option: string, value: unknown, fallback: number): number
   return value as number;
 }
 
+/** The ways sessions load (see DjangoBridgeOptions.sessionLoading). */
+export const SESSION_LOADING = ['lazy', 'eager'] as const;
+export type SessionLoading = (typeof SESSION_LOADING)[number];
+
+function resolveSessionLoading(value: unknown): SessionLoading {
+  if (value === undefined) return 'lazy';
+  if (!SESSION_LOADING.includes(value as SessionLoading)) fail('sessionLoading', `must be 'lazy' or 'eager', not ${JSON.stringify(value)}`);
+  return value as SessionLoading;
+}
+
 function resolveSessionEngine(options: DjangoBridgeOptions): SessionEngineName | SessionBackend {
   const engine = options.sessionEngine ?? 'db';
   if (isSessionBackend(engine)) return engine;
@@ -281,6 +328,10 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   const startupChecks = resolveStartupChecks(options.startupChecks);
   const databaseTimeout = timeoutOption('databaseTimeout', options.databaseTimeout, DEFAULT_DATABASE_TIMEOUT);
   const storeTimeout = timeoutOption('storeTimeout', options.storeTimeout, DEFAULT_STORE_TIMEOUT);
+  const maxExpandedBytes = options.maxExpandedBytes ?? DEFAULT_MAX_EXPANDED_BYTES;
+  if (typeof maxExpandedBytes !== 'number' || !(maxExpandedBytes === Infinity || (Number.isSafeInteger(maxExpandedBytes) && maxExpandedBytes > 0))) fail('maxExpandedBytes', 'must be a positive whole number of bytes, or Infinity for no limit');
+  const intMaxStrDigits = options.intMaxStrDigits ?? getIntMaxStrDigits();
+  if (!Number.isSafeInteger(intMaxStrDigits) || (intMaxStrDigits !== 0 && intMaxStrDigits < INT_MAX_STR_DIGITS_THRESHOLD)) fail('intMaxStrDigits', `must be 0 (no limit) or a whole number of at least ${INT_MAX_STR_DIGITS_THRESHOLD}, as Python's sys.set_int_max_str_digits requires`);
   const userStore = options.userStore ?? null;
   if (userStore !== null && (typeof userStore !== 'object' || typeof userStore.findById !== 'function' || typeof userStore.findByUsername !== 'function')) fail('userStore', 'must implement DjangoUserStore');
   // Users and the db/cached_db engines live in Django's tables; only custom stores do without them.
@@ -314,6 +365,13 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   }
   const passwordUpgrade = options.passwordUpgrade ?? 'django';
   if (!PASSWORD_UPGRADE_POLICIES.includes(passwordUpgrade)) fail('passwordUpgrade', `must be one of ${PASSWORD_UPGRADE_POLICIES.map((p) => `'${p}'`).join(', ')}`);
+  let passwordHashing: ResolvedPasswordHashingOptions;
+  try {
+    passwordHashing = resolvePasswordHashingOptions(options.passwordHashing);
+  } catch (err) {
+    if (!(err instanceof PasswordHashingOptionError)) throw err;
+    fail(err.option, err.problem);
+  }
   let userModel: ResolvedUserModel;
   try {
     userModel = resolveUserModel(options.userModel);
@@ -335,6 +393,7 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     sessionCookieHttpOnly: options.sessionCookieHttpOnly ?? true,
     sessionCookieSameSite: sameSite,
     sessionSaveEveryRequest: options.sessionSaveEveryRequest ?? false,
+    sessionLoading: resolveSessionLoading(options.sessionLoading),
     sessionExpireAtBrowserClose: options.sessionExpireAtBrowserClose ?? false,
     sessionSerializer: serializer,
     sessionEngine,
@@ -343,6 +402,8 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     userStore,
     databaseTimeout,
     storeTimeout,
+    maxExpandedBytes,
+    intMaxStrDigits,
     sessionStoreClass: storeClass,
     sessionKeyPattern: options.sessionKeyPattern ?? (serializer === 'php' ? PHP_SESSION_KEY_PATTERN : undefined),
     authenticationBackends: backends,
@@ -351,6 +412,8 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     userModel,
     hashers,
     passwordUpgrade,
+    passwordHashing,
+    verifiedSessionCache: resolveVerifiedSessionCache(options.verifiedSessionCache),
     sessionSalt: `django.contrib.sessions.${storeClass}`,
     csrfCookieName,
     csrfCookieAge: csrfAge,

@@ -126,6 +126,13 @@ describe.each(ENGINES_AND_ADAPTERS)('sample app on %s, %s', (engine, adapter) =>
     expect(res.body.permissions).toEqual(h.django.permissions('boss').sort());
   });
 
+  it('GET /api/session: id and username only, for the same sessions; 401 otherwise', async () => {
+    await h.http().get('/api/session').expect(401);
+    const fromDjango = h.django.login('boss', PASSWORD);
+    const res = await h.http().get('/api/session').set('Cookie', cookieHeader({ [cookieName]: fromDjango.cookies[cookieName] })).expect(200);
+    expect(res.body).toEqual({ id: h.django.getUser('boss').id, username: 'boss' });
+  });
+
   it('POST /api/logout needs CSRF, deletes the session row and the cookie; Django sees it ended', async () => {
     const { cookies } = await login('plain');
     const session = cookies[cookieName];

@@ -51,4 +51,11 @@ export class AuthController {
   async me(@CurrentUser() user: DjangoUser): Promise<UserView> {
     return await this.users.describe(user);
   }
+
+  /** Who is logged in, without groups or permissions: the session guard's own cost (session and user, nothing more). */
+  @Get('session')
+  @UseGuards(DjangoSessionGuard)
+  session(@CurrentUser() user: DjangoUser): { id: number | string; username: string } {
+    return { id: user.id, username: user.username };
+  }
 }

@@ -38,7 +38,15 @@ describe('loadSampleConfig', () => {
       host: '127.0.0.1',
       httpAdapter: 'express',
       passwords: { hashers: undefined, workFactors: {}, upgrade: 'django' },
+      databasePoolSize: null,
+      workerHeader: false,
     });
+  });
+
+  it('reads DATABASE_POOL_SIZE and SAMPLE_WORKER_HEADER, refusing anything but their forms', () => {
+    expect(loadSampleConfig({ DATABASE_POOL_SIZE: '4', SAMPLE_WORKER_HEADER: 'true' })).toMatchObject({ databasePoolSize: 4, workerHeader: true });
+    for (const bad of ['0', '-1', '2.5', 'ten', '10000']) expect(refusal({ DATABASE_POOL_SIZE: bad }).variable).toBe('DATABASE_POOL_SIZE');
+    expect(refusal({ SAMPLE_WORKER_HEADER: 'yes' }).variable).toBe('SAMPLE_WORKER_HEADER');
   });
 
   it('reads the password settings: PASSWORD_HASHERS (names or Django paths), work factors, the upgrade policy', () => {

@@ -39,6 +39,10 @@ export interface SampleConfig {
   httpAdapter: 'express' | 'fastify';
   /** DJANGO_PASSWORD_HASHERS, the work factors and DJANGO_PASSWORD_UPGRADE. */
   passwords: SamplePasswordSettings;
+  /** DATABASE_POOL_SIZE: connections per MySQL/PostgreSQL database per process; null for the driver's 10. */
+  databasePoolSize: number | null;
+  /** SAMPLE_WORKER_HEADER: answer with X-Sample-Worker (the process id), for tests and benchmarks only. */
+  workerHeader: boolean;
 }
 
 /** The embedded SQLite files, relative to the working directory. */
@@ -106,6 +110,13 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
 
   const passwords = loadPasswordSettings(env, djangoVersion);
 
+  const rawPool = text(env, 'DATABASE_POOL_SIZE');
+  const databasePoolSize = rawPool === undefined ? null : /^\d{1,4}$/.test(rawPool) && Number(rawPool) >= 1 ? Number(rawPool) : NaN;
+  if (Number.isNaN(databasePoolSize)) throw new SampleConfigError('DATABASE_POOL_SIZE', `must be a whole number of connections (1-9999), not "${rawPool}"`);
+
+  const rawWorkerHeader = (text(env, 'SAMPLE_WORKER_HEADER') ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(rawWorkerHeader)) throw new SampleConfigError('SAMPLE_WORKER_HEADER', `must be "true" or "false", not "${rawWorkerHeader}"`);
+
   const replicas = (text(env, 'DJANGO_DATABASE_REPLICA_URLS') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   return {
     djangoDatabaseUrl: databaseUrl('DJANGO_DATABASE_URL', djangoUrl ?? EMBEDDED_DJANGO_DATABASE_URL),
@@ -125,5 +136,7 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     host: text(env, 'HOST') ?? '127.0.0.1',
     httpAdapter,
     passwords,
+    databasePoolSize,
+    workerHeader: rawWorkerHeader === 'true' || rawWorkerHeader === '1',
   };
 }

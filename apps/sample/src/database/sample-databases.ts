@@ -31,9 +31,11 @@ export function isAdminRequest(hints: RoutingHints): boolean {
   return typeof hints.path === 'string' && pathIsUnder(hints.path, '/admin');
 }
 
-function openOptions(url: string, variable: string): DataSourceOptions {
+function openOptions(url: string, variable: string, poolSize: number | null): DataSourceOptions {
   const options = dataSourceOptionsFromUrl(url, variable);
   if (options.type === 'better-sqlite3' && options.database !== ':memory:') mkdirSync(dirname(String(options.database)), { recursive: true });
+  // Each process has its own pool: processes × poolSize is what the server must allow.
+  if (poolSize !== null && (options.type === 'mysql' || options.type === 'mariadb' || options.type === 'postgres')) return { ...options, poolSize };
   return options;
 }
 
@@ -50,13 +52,13 @@ export async function openSampleDatabases(config: SampleConfig): Promise<SampleD
     return ds;
   };
   try {
-    const django = await open({ ...openOptions(config.djangoDatabaseUrl, 'DJANGO_DATABASE_URL'), entities: djangoEntities(), synchronize: false, logging: false } as DataSourceOptions);
+    const django = await open({ ...openOptions(config.djangoDatabaseUrl, 'DJANGO_DATABASE_URL', config.databasePoolSize), entities: djangoEntities(), synchronize: false, logging: false } as DataSourceOptions);
     const replicas: Record<string, DataSource> = {};
     for (const [i, url] of config.djangoReplicaUrls.entries()) {
-      replicas[`${USERS_AND_SESSIONS}_replica${i + 1}`] = await open({ ...openOptions(url, 'DJANGO_DATABASE_REPLICA_URLS'), entities: djangoEntities(), synchronize: false, logging: false } as DataSourceOptions);
+      replicas[`${USERS_AND_SESSIONS}_replica${i + 1}`] = await open({ ...openOptions(url, 'DJANGO_DATABASE_REPLICA_URLS', config.databasePoolSize), entities: djangoEntities(), synchronize: false, logging: false } as DataSourceOptions);
     }
     const app = await open({
-      ...openOptions(config.appDatabaseUrl, 'APP_DATABASE_URL'),
+      ...openOptions(config.appDatabaseUrl, 'APP_DATABASE_URL', config.databasePoolSize),
       entities: [Note],
       migrations: [CreateNotes1700000000000],
       migrationsTableName: 'sample_migrations',

@@ -1,5 +1,6 @@
 import { type CacheValueCodec } from './cache-value-codec.js';
 import { type DjangoRedisCompressor } from './django-redis-compressors.js';
+import { type DecodeLimits } from '../limits/decode-limits.js';
 import { type DjangoRedisSerializer } from './django-redis-serializers.js';
 import { isPythonInt, parsePythonInt, pythonIntBytes } from './python-int.js';
 
@@ -12,14 +13,16 @@ export class DjangoRedisCodec implements CacheValueCodec {
   constructor(
     readonly serializer: DjangoRedisSerializer,
     readonly compressor: DjangoRedisCompressor,
+    /** intMaxStrDigits bounds the digits of stored ints (the serializer is given its own limits). */
+    private readonly limits: DecodeLimits = {},
   ) {}
 
   encode(value: unknown): Buffer {
-    return isPythonInt(value) ? pythonIntBytes(value) : this.compressor.compress(this.serializer.dumps(value));
+    return isPythonInt(value) ? pythonIntBytes(value, this.limits.intMaxStrDigits) : this.compressor.compress(this.serializer.dumps(value));
   }
 
   decode(data: Buffer): unknown {
-    const int = parsePythonInt(data);
+    const int = parsePythonInt(data, this.limits.intMaxStrDigits);
     if (int !== null) return int;
     return this.serializer.loads(this.compressor.decompress(data) ?? data);
   }

@@ -1,6 +1,8 @@
 import { ImproperlyConfigured, SerializationError } from '../errors.js';
 import { pickleDumps } from '../serializers/pickle/pickle-dumps.js';
 import { unpickle, type UnpickleOptions } from '../serializers/pickle/unpickle.js';
+import { type DecodeLimits } from '../limits/decode-limits.js';
+import { checkExpandedSize, resolveMaxExpandedBytes } from '../limits/expanded-size.js';
 import { pythonJsonLoads } from '../serializers/python-json.js';
 import { djangoJsonDumps } from './django-json.js';
 import { msgpackDumps, msgpackLoads } from './msgpack.js';
@@ -26,7 +28,7 @@ export const DJANGO_REDIS_SERIALIZERS: Readonly<Record<string, DjangoRedisSerial
 /** Largest stored value the readers accept, in bytes (after decompression). */
 export const DEFAULT_MAX_CACHE_VALUE_SIZE = 4 * 1024 * 1024;
 
-export interface DjangoRedisSerializerOptions {
+export interface DjangoRedisSerializerOptions extends DecodeLimits {
   /**
    * OPTIONS PICKLE_VERSION: the protocol PickleSerializer writes. Default 4, Python's
    * `pickle.DEFAULT_PROTOCOL` up to 3.13; set 5 for a site on Python 3.14+. Negative means
@@ -48,7 +50,7 @@ function pickleSerializer(protocol: number, limits: UnpickleOptions): DjangoRedi
 }
 
 /** `django_redis.serializers.json.JSONSerializer`: DjangoJSONEncoder out, `json.loads(bytes.decode())` in. */
-function jsonSerializer(maxSize: number): DjangoRedisSerializer {
+function jsonSerializer(maxSize: number, limits: DecodeLimits): DjangoRedisSerializer {
   return {
     dumps: (value) => djangoJsonDumps(value),
     loads: (data) => {
@@ -59,17 +61,24 @@ function jsonSerializer(maxSize: number): DjangoRedisSerializer {
       } catch {
         throw new SerializationError("'utf-8' codec can't decode the JSON value");
       }
-      return pythonJsonLoads(text);
+      return measured(pythonJsonLoads(text, { intMaxStrDigits: limits.intMaxStrDigits }), limits);
     },
   };
 }
 
 /** `django_redis.serializers.msgpack.MSGPackSerializer`. */
-function msgpackSerializer(maxSize: number): DjangoRedisSerializer {
+function msgpackSerializer(maxSize: number, limits: DecodeLimits): DjangoRedisSerializer {
   return {
     dumps: (value) => msgpackDumps(value),
-    loads: (data) => msgpackLoads(data, { maxSize }),
+    loads: (data) => measured(msgpackLoads(data, { maxSize }), limits),
   };
+}
+
+/** A decoded value held to maxExpandedBytes (the pickle reader measures its own). */
+function measured(value: unknown, limits: DecodeLimits): unknown {
+  const maxBytes = resolveMaxExpandedBytes(limits.maxExpandedBytes);
+  if (maxBytes !== Infinity) checkExpandedSize(value, { maxBytes, format: 'json', what: 'Cached value' });
+  return value;
 }
 
 /** `int(PICKLE_VERSION)` as django-redis reads it, limited to what the bridge writes. */
@@ -89,11 +98,11 @@ export function djangoRedisSerializer(name: unknown = 'pickle', options: DjangoR
   const maxSize = options.maxSize ?? DEFAULT_MAX_CACHE_VALUE_SIZE;
   switch (kind) {
     case 'pickle':
-      return pickleSerializer(pickleProtocolOf(options.pickleVersion), { maxSize });
+      return pickleSerializer(pickleProtocolOf(options.pickleVersion), { maxSize, maxExpandedBytes: options.maxExpandedBytes, intMaxStrDigits: options.intMaxStrDigits });
     case 'json':
-      return jsonSerializer(maxSize);
+      return jsonSerializer(maxSize, options);
     case 'msgpack':
-      return msgpackSerializer(maxSize);
+      return msgpackSerializer(maxSize, options);
     default:
       throw new ImproperlyConfigured(`${option} ${JSON.stringify(name)} is not one of ${Object.keys(DJANGO_REDIS_SERIALIZERS).join(', ')}`);
   }

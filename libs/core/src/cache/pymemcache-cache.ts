@@ -55,7 +55,7 @@ export class PyMemcacheDjangoCache implements DjangoCache {
     this.version = options.version ?? 1;
     this.keyFunction = options.keyFunction ?? defaultKeyFunction;
     this.keyOptions = { allowUnicodeKeys: options.allowUnicodeKeys ?? true, clientKeyPrefix: options.clientKeyPrefix ?? new Uint8Array(0) };
-    this.serde = { pickleProtocol: options.pickleProtocol, unpickle: options.unpickle };
+    this.serde = { pickleProtocol: options.pickleProtocol, unpickle: options.unpickle, intMaxStrDigits: options.intMaxStrDigits };
     pymemcacheSerialize(0, this.serde); // a bad pickleProtocol fails here, not at the first set
     this.now = options.now ?? Date.now;
   }

@@ -26,6 +26,11 @@ export interface PymemcacheSerdeOptions {
   pickleProtocol?: number;
   /** Limits for reading pickled values. */
   unpickle?: UnpickleOptions;
+  /**
+   * Python's int_max_str_digits for entries flagged as integers, read and written (default
+   * getIntMaxStrDigits(), 4300; 0 for none); pickled values take theirs from `unpickle`.
+   */
+  intMaxStrDigits?: number;
 }
 
 // fatal: bad UTF-8 raises, as bytes.decode('utf8') does; ignoreBOM: a leading U+FEFF is text there too.
@@ -47,7 +52,7 @@ export function pymemcacheSerialize(value: unknown, options: PymemcacheSerdeOpti
     if (!isWellFormedUtf16(value)) throw new PicklingError('Cannot store a string with an unpaired surrogate (Python cannot encode it to UTF-8)');
     return { value: Buffer.from(value, 'utf8'), flags: PYMEMCACHE_FLAGS.TEXT };
   }
-  if (isPythonInt(value)) return { value: pythonIntBytes(value), flags: PYMEMCACHE_FLAGS.INTEGER };
+  if (isPythonInt(value)) return { value: pythonIntBytes(value, options.intMaxStrDigits), flags: PYMEMCACHE_FLAGS.INTEGER };
   return { value: pickleDumps(value, { protocol }), flags: PYMEMCACHE_FLAGS.PICKLE };
 }
 
@@ -68,7 +73,7 @@ export function pymemcacheDeserialize(entry: MemcachedEntry, options: Pymemcache
     }
   }
   if (flags & (PYMEMCACHE_FLAGS.INTEGER | PYMEMCACHE_FLAGS.LONG)) {
-    const int = parsePythonInt(value);
+    const int = parsePythonInt(value, options.intMaxStrDigits);
     if (int === null) throw new SerializationError('A memcached entry flagged as an integer is not one');
     return int;
   }

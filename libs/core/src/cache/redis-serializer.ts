@@ -19,10 +19,10 @@ export class RedisSerializer implements CacheValueCodec {
   }
 
   encode(value: unknown): Buffer {
-    return isPythonInt(value) ? pythonIntBytes(value) : pickleDumps(value, { protocol: this.protocol });
+    return isPythonInt(value) ? pythonIntBytes(value, this.limits.intMaxStrDigits) : pickleDumps(value, { protocol: this.protocol });
   }
 
   decode(data: Buffer): unknown {
-    return parsePythonInt(data) ?? unpickle(data, this.limits);
+    return parsePythonInt(data, this.limits.intMaxStrDigits) ?? unpickle(data, this.limits);
   }
 }

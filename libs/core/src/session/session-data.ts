@@ -2,6 +2,7 @@ import { type BytesLike } from '../crypto/bytes.js';
 import { djangoDefaults, type DjangoVersion } from '../django-version.js';
 import { type HmacAlgorithm } from '../crypto/salted-hmac.js';
 import { DjangoBridgeError, SuspiciousSession } from '../errors.js';
+import { limitedSerializer as limitedSigningSerializer } from '../limits/decode-limits.js';
 import { checkExpandedSize, resolveMaxExpandedBytes } from '../limits/expanded-size.js';
 import { resolveIntMaxStrDigits } from '../limits/int-max-str-digits.js';
 import { parsePythonBytesLiteral, phpUnserialize } from '../serializers/php/index.js';
@@ -29,7 +30,14 @@ interface SessionDataCommon {
   clock?: () => number;
 }
 
-export interface EncodeSessionDataOptions extends SessionDataCommon {}
+export interface EncodeSessionDataOptions extends SessionDataCommon {
+  /**
+   * Python's int_max_str_digits for the json serializer: json.dumps refuses longer integers
+   * (IntegerTooLong). Default getIntMaxStrDigits() (4300); 0 for no limit. Give the same value as
+   * for decoding, so that a session read is a session that can be saved.
+   */
+  intMaxStrDigits?: number;
+}
 
 export interface DecodeSessionDataOptions extends SessionDataCommon {
   /** SECRET_KEY_FALLBACKS, tried in order (Django 4.1+). */
@@ -68,7 +76,8 @@ function isPhp(serializer: Serializer): boolean {
  * JSON is signed and compressed with the session salt; php is the raw php_serialize text.
  */
 export function encodeSessionData(session: Record<string, unknown>, options: EncodeSessionDataOptions): string {
-  const serializer = resolveSessionSerializer(options.serializer);
+  const given = resolveSessionSerializer(options.serializer);
+  const serializer = given === JSONSerializer && options.intMaxStrDigits !== undefined ? limitedSigningSerializer(given, { intMaxStrDigits: options.intMaxStrDigits }) : given;
   const dict = asSessionDict(session);
   if (isPhp(serializer)) return Buffer.from(serializer.dumps(dict)).toString('utf8');
   const salt = options.salt ?? DEFAULT_SESSION_SALT;

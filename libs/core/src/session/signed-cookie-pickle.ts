@@ -1,5 +1,6 @@
 import { type DjangoVersion } from '../django-version.js';
 import { ImproperlyConfigured } from '../errors.js';
+import { type DecodeLimits } from '../limits/decode-limits.js';
 import { pickleDumps, unpickle } from '../serializers/pickle/index.js';
 import { type Serializer } from '../serializers/serializer.js';
 
@@ -16,6 +17,8 @@ export interface SignedCookiePickleOptions {
   djangoVersion: DjangoVersion;
   /** Python 3.6/3.7 have HIGHEST_PROTOCOL 4; default 5. */
   protocol?: number;
+  /** Bounds on what a cookie's pickle may decode to (see DecodeLimits); default the core defaults. */
+  limits?: DecodeLimits;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface SignedCookiePickleOptions {
  * when the session's strings are distinct objects (as strings decoded at run time are).
  */
 export function signedCookiePickleSerializer(options: SignedCookiePickleOptions): Serializer {
-  const { djangoVersion, protocol = DJANGO_PICKLE_PROTOCOL } = options;
+  const { djangoVersion, protocol = DJANGO_PICKLE_PROTOCOL, limits = {} } = options;
   if (!PICKLE_SERIALIZER_LINES.includes(djangoVersion)) {
     throw new ImproperlyConfigured(`Django ${djangoVersion} has no PickleSerializer (removed in 5.0): signed_cookies sessions there are JSON`);
   }
@@ -35,6 +38,6 @@ export function signedCookiePickleSerializer(options: SignedCookiePickleOptions)
   pickleDumps(null, { protocol });
   return {
     dumps: (value) => pickleDumps(value, { protocol, tzinfo, shareStrings: false }),
-    loads: (data) => unpickle(data),
+    loads: (data) => unpickle(data, { maxExpandedBytes: limits.maxExpandedBytes, intMaxStrDigits: limits.intMaxStrDigits }),
   };
 }

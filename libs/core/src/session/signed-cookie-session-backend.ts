@@ -2,6 +2,9 @@ import { type BytesLike } from '../crypto/bytes.js';
 import { type HmacAlgorithm } from '../crypto/salted-hmac.js';
 import { djangoDefaults, isDjangoVersion, LATEST_DJANGO_VERSION, type DjangoVersion } from '../django-version.js';
 import { DjangoBridgeError, ImproperlyConfigured, SerializationError, SignatureExpired } from '../errors.js';
+import { limitedSerializer } from '../limits/decode-limits.js';
+import { resolveMaxExpandedBytes } from '../limits/expanded-size.js';
+import { resolveIntMaxStrDigits } from '../limits/int-max-str-digits.js';
 import { JSONSerializer, type Serializer } from '../serializers/serializer.js';
 import { dumps, loads } from '../signing/dumps.js';
 import { type SessionBackend, type SessionDict } from './session-backend.js';
@@ -68,6 +71,16 @@ export interface SignedCookieSessionBackendOptions {
    * per backend is emitted instead.
    */
   onOversize?: (cookie: OversizeSessionCookie) => void;
+  /**
+   * Most bytes a cookie's session may take when written back, pickle memo references expanded
+   * (default 16 MiB, DEFAULT_MAX_EXPANDED_BYTES; Infinity for none): a larger one is no session.
+   */
+  maxExpandedBytes?: number;
+  /**
+   * Python's int_max_str_digits for JSON and pickle cookies, reading and writing (default
+   * getIntMaxStrDigits(), 4300; 0 for none): a cookie with a longer integer is no session.
+   */
+  intMaxStrDigits?: number;
 }
 
 /**
@@ -102,8 +115,10 @@ export class SignedCookieSessionBackend implements SessionBackend {
     this.maxKeyLength = positiveInteger(o.maxCookieLength ?? SIGNED_COOKIE_MAX_LENGTH, 'maxCookieLength');
     this.maxDecompressedSize = positiveInteger(o.maxDecompressedSize ?? SIGNED_COOKIE_MAX_DECOMPRESSED_SIZE, 'maxDecompressedSize');
     const serializer = o.serializer ?? JSONSerializer;
-    // The shared PickleSerializer is read-only (the db engine never needs to write one); this engine must.
-    this.serializer = serializer === PickleSerializer ? signedCookiePickleSerializer({ djangoVersion: version, protocol: o.pickleProtocol }) : serializer;
+    const limits = { maxExpandedBytes: resolveLimit(() => resolveMaxExpandedBytes(o.maxExpandedBytes)), intMaxStrDigits: o.intMaxStrDigits === undefined ? undefined : resolveIntMaxStrDigits(o.intMaxStrDigits) };
+    // The shared PickleSerializer is read-only (the db engine never needs to write one); this engine
+    // must. The pickle reader measures its own result; every other serializer is measured after it.
+    this.serializer = serializer === PickleSerializer ? signedCookiePickleSerializer({ djangoVersion: version, protocol: o.pickleProtocol, limits }) : limitedSerializer(serializer, limits, 'Session cookie data');
   }
 
   async load(sessionKey: string): Promise<SessionDict | null> {
@@ -161,6 +176,15 @@ export class SignedCookieSessionBackend implements SessionBackend {
 
   async clearExpired(): Promise<number> {
     return 0;
+  }
+}
+
+/** A bad budget is a configuration error here, as every other option of this constructor. */
+function resolveLimit(resolve: () => number): number {
+  try {
+    return resolve();
+  } catch (err) {
+    throw new ImproperlyConfigured((err as Error).message);
   }
 }
 

@@ -8,6 +8,9 @@ import { DjangoSessionService } from '../session/django-session.service.js';
 import { DjangoRequestContext } from '../context/django-request-context.js';
 import { DjangoUser } from '../users/django-user.js';
 import { DjangoUserStore } from '../users/django-user-store.js';
+import { UserAuthorizations } from '../users/user-authorization.js';
+import { PasswordHashingLimiter } from './password-hashing-limiter.js';
+import { VerifiedSessionCache } from './verified-session-cache.js';
 
 /**
  * Django's `django.contrib.auth` functions against the shared database: get_user (with the session
@@ -15,8 +18,19 @@ import { DjangoUserStore } from '../users/django-user-store.js';
  */
 @Injectable()
 export class DjangoAuthService {
-  private readonly permissionCache = new WeakMap<DjangoUser, Promise<Set<string>>>();
+  /** Groups and permissions per user object (so per request), in one statement where the store can. */
+  private authorizationCache: UserAuthorizations | undefined;
   private readonly logger = new Logger('DjangoAuth');
+  /**
+   * Every password hash of this service waits here (passwordHashing option). Use it for your own
+   * hashes too, e.g. `auth.passwordHashing.run(() => makePassword(raw, { hashers }))`.
+   */
+  readonly passwordHashing: PasswordHashingLimiter;
+  /**
+   * Sessions verified recently (verifiedSessionCache option), undefined when off. A password
+   * changed by the app's own code should `forgetUser(user.id)` here.
+   */
+  readonly verifiedSessions: VerifiedSessionCache | undefined;
 
   constructor(
     @Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions,
@@ -26,7 +40,10 @@ export class DjangoAuthService {
     @Inject(DjangoUserStore) readonly users: DjangoUserStore,
     /** Counts session auth hashes that no key verifies, to warn about a wrong secretKey. */
     @Optional() private readonly secretKeyMonitor?: SecretKeyMonitor,
-  ) {}
+  ) {
+    this.passwordHashing = new PasswordHashingLimiter(options.passwordHashing);
+    this.verifiedSessions = options.verifiedSessionCache ? new VerifiedSessionCache(options.verifiedSessionCache) : undefined;
+  }
 
   /** The current hash of a password for `_auth_user_hash`. */
   sessionAuthHash(user: DjangoUser): string {
@@ -63,6 +80,7 @@ export class DjangoAuthService {
     if (status === 'invalid' && typeof stored === 'string' && stored !== '') this.secretKeyMonitor?.failed('session auth hash');
     if (status !== 'invalid') this.secretKeyMonitor?.verified();
     if (status === 'invalid') {
+      this.verifiedSessions?.forget(session.key);
       await session.flush();
       return null;
     }
@@ -82,7 +100,21 @@ export class DjangoAuthService {
   userFromRequest(req: object): Promise<DjangoUser | null> {
     const context = DjangoRequestContext.of(req);
     if (context.user !== undefined) return Promise.resolve(context.user);
-    context.userLookup ??= this.sessions.load(req).then((session) => this.userFromSession(session, { rekey: context.transport !== 'ws' }));
+    // A WebSocket message is checked afresh every time; HTTP and GraphQL may use the cache.
+    const cache = context.transport === 'ws' ? undefined : this.verifiedSessions;
+    const key = cache ? this.sessions.cookieKey(req) : undefined;
+    const remembered = key === undefined ? undefined : cache!.get(key);
+    if (remembered) {
+      // The answer still depends on the cookie: mark the session used so the response varies on it.
+      this.sessions.forRequest(req).accessed = true;
+      return Promise.resolve((context.user = remembered));
+    }
+    context.userLookup ??= this.sessions.load(req).then(async (session) => {
+      const user = await this.userFromSession(session, { rekey: context.transport !== 'ws' });
+      // Only a session verified as it stands: not one flushed, re-keyed or changed on the way.
+      if (cache && key !== undefined && user && session.key === key && !session.modified) cache.set(key, user, session.getExpiryAge() * 1000);
+      return user;
+    });
     // A failed lookup (database down) is not remembered: the next guard asks again.
     return context.userLookup.then(
       (user) => (context.user = user),
@@ -108,7 +140,7 @@ export class DjangoAuthService {
     const hashers = this.options.hashers;
     const user = await this.users.findByUsername(username);
     if (!user) {
-      await makePassword(password, { hashers });
+      await this.passwordHashing.run(() => makePassword(password, { hashers }));
       return null;
     }
     const ok = await this.verify(user, password);
@@ -122,6 +154,7 @@ export class DjangoAuthService {
    */
   async login(req: object, user: DjangoUser, backend = this.options.authenticationBackends[0]): Promise<void> {
     const session = await this.sessions.load(req);
+    this.verifiedSessions?.forget(session.key);
     const hash = this.sessionAuthHash(user);
     if (session.has(SESSION_KEY)) {
       const current = this.users.parsePk(session.get(SESSION_KEY));
@@ -140,18 +173,18 @@ export class DjangoAuthService {
   /** `django.contrib.auth.logout`: the session is flushed (row deleted, cookie cleared). */
   async logout(req: object): Promise<void> {
     const session = await this.sessions.load(req);
+    this.verifiedSessions?.forget(session.key);
     await session.flush();
     setRequestUser(req, null);
   }
 
+  private get authorizations(): UserAuthorizations {
+    return (this.authorizationCache ??= new UserAuthorizations(this.users));
+  }
+
   /** ModelBackend.get_all_permissions, cached per user object. */
   allPermissions(user: DjangoUser): Promise<Set<string>> {
-    let cached = this.permissionCache.get(user);
-    if (!cached) {
-      cached = this.users.allPermissions(user);
-      this.permissionCache.set(user, cached);
-    }
-    return cached;
+    return this.authorizations.permissionsOf(user);
   }
 
   /** PermissionsMixin.has_perm: an active superuser has every permission, an inactive user none. */
@@ -166,8 +199,9 @@ export class DjangoAuthService {
     return true;
   }
 
+  /** The user's group names, sorted; cached per user object like the permissions. */
   groupNames(user: DjangoUser): Promise<string[]> {
-    return this.users.groupNames(user);
+    return this.authorizations.groupsOf(user);
   }
 
   /** mod_wsgi's `groups_for_user`: the group names of an active user, [] for unknown or inactive ones. */
@@ -184,7 +218,7 @@ export class DjangoAuthService {
     const hashers = this.options.hashers;
     const user = await this.users.findByUsername(username);
     if (!user || !user.isActive) {
-      await makePassword(password, { hashers });
+      await this.passwordHashing.run(() => makePassword(password, { hashers }));
       return null;
     }
     return this.verify(user, password);
@@ -197,7 +231,19 @@ export class DjangoAuthService {
   private async verify(user: DjangoUser, password: string): Promise<boolean> {
     const hashers = this.options.hashers;
     try {
-      return await checkPassword(password, this.passwordHash(user), { hashers, upgrade: this.options.passwordUpgrade, setter: async (raw) => this.users.setPassword(user, await makePassword(raw, { hashers })) });
+      // The check and an upgrade's new hash share one slot (a second run() would queue behind this
+      // one); the database write happens after the slot is freed.
+      const { ok, upgraded } = await this.passwordHashing.run(async () => {
+        let raw: string | undefined;
+        const ok = await checkPassword(password, this.passwordHash(user), { hashers, upgrade: this.options.passwordUpgrade, setter: (value) => void (raw = value) });
+        return { ok, upgraded: raw === undefined ? undefined : await makePassword(raw, { hashers }) };
+      });
+      if (upgraded !== undefined) {
+        await this.users.setPassword(user, upgraded);
+        // The session auth hash follows the password: sessions verified under the old one are stale.
+        this.verifiedSessions?.forgetUser(user.id);
+      }
+      return ok;
     } catch (err) {
       if (!(err instanceof InvalidPasswordHash)) throw err;
       this.logger.warn(`Password check refused for user ${user.id}: ${err.message}`);

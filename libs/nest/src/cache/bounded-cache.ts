@@ -1,4 +1,5 @@
 import { CacheUnavailable, type DjangoCache } from '@django-bridge/core';
+import { within } from '../errors/deadline.js';
 
 /**
  * A ready DjangoCache of the application's own, each call bounded by `timeoutMs` (the bridge's
@@ -7,16 +8,7 @@ import { CacheUnavailable, type DjangoCache } from '@django-bridge/core';
  * The caches the bridge builds bound their own I/O (connectTimeout, commandTimeout) and are not wrapped.
  */
 export function boundedCache(cache: DjangoCache, alias: string, timeoutMs: number): DjangoCache {
-  const bound = <T>(what: string, call: () => Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CacheUnavailable(`Cache "${alias}" did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
-      timer.unref?.();
-    });
-    const work = Promise.resolve().then(call);
-    work.catch(() => undefined);
-    return Promise.race([work, expired]).finally(() => clearTimeout(timer));
-  };
+  const bound = <T>(what: string, call: () => Promise<T>): Promise<T> => within(timeoutMs, () => new CacheUnavailable(`Cache "${alias}" did not answer ${what} within ${timeoutMs} ms`), call);
   return {
     get: (key) => bound('get', () => cache.get(key)),
     set: (key, value, timeout) => bound('set', () => cache.set(key, value, timeout)),

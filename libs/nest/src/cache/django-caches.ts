@@ -23,7 +23,7 @@ export class DjangoCaches implements OnApplicationShutdown {
         this.caches.set(alias, boundedCache(entry, alias, options.storeTimeout));
         continue;
       }
-      const cache = createDjangoCache(alias, entry);
+      const cache = createDjangoCache(alias, entry, { maxExpandedBytes: options.maxExpandedBytes, intMaxStrDigits: options.intMaxStrDigits });
       this.caches.set(alias, cache);
       this.owned.push(cache);
     }

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../database/data-source-url.js';
+import { within } from '../errors/deadline.js';
 import { TypeOrmSessionStore } from '../session/typeorm-session.store.js';
 
 export const CLEAR_SESSIONS_COMMAND = 'django-bridge-clearsessions';
@@ -98,17 +99,11 @@ export async function clearExpiredSessions(args: ClearSessionsArgs): Promise<num
     await dataSource.initialize();
     return new TypeOrmSessionStore(dataSource, { useTz: args.useTz, timeZone: args.timeZone, tableName: args.table }).clearExpired();
   })();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ClearSessionsTimeout(`no answer from the database within ${timeoutMs / 1000} s`)), timeoutMs);
-  });
   try {
-    return await Promise.race([work, deadline]);
+    return await within(timeoutMs, () => new ClearSessionsTimeout(`no answer from the database within ${timeoutMs / 1000} s`), work);
   } finally {
-    clearTimeout(timer);
     // A run that timed out may still be connecting; destroy whatever exists without waiting on it forever.
-    work.catch(() => undefined);
-    if (dataSource.isInitialized) await Promise.race([dataSource.destroy().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    if (dataSource.isInitialized) await within(1000, 'destroy', dataSource.destroy()).catch(() => undefined);
   }
 }
 

@@ -1,6 +1,7 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { DjangoDatabaseUnavailable } from './database-unavailable.js';
 import { dialectOf } from './database-dialect.js';
+import { RequestConnections } from './request-connections.js';
 import { stallOf } from './stall-breaker.js';
 
 /**
@@ -17,42 +18,6 @@ export interface BoundedResult {
   affected: number;
 }
 
-/** The driver's connection behind a query runner, as far as the bridge needs to cut it. */
-interface DriverConnection {
-  destroy?: () => void;
-  on?: (event: string, listener: (...args: unknown[]) => void) => void;
-  /** mysql2 */
-  stream?: { destroy?: () => void };
-  /** pg */
-  connection?: { stream?: { destroy?: () => void } };
-}
-
-type RunnerInternals = QueryRunner & {
-  databaseConnection?: DriverConnection;
-  releasePostgresConnection?: (err?: Error) => Promise<void>;
-};
-
-/**
- * Takes a connection out of its pool for good and closes its socket at once: a server that stopped
- * answering may answer this connection's statement later, and the pool must never hand it out
- * again in between. The socket is destroyed, not ended, because a stopped server never
- * acknowledges an orderly close. Errors the dying socket raises are expected and swallowed.
- */
-function discard(runner: RunnerInternals, reason: Error): void {
-  const conn = runner.databaseConnection;
-  if (!conn) return;
-  conn.on?.('error', () => undefined);
-  if (typeof runner.releasePostgresConnection === 'function') {
-    // pg: releasing with an error makes pg-pool drop the client instead of reusing it.
-    void runner.releasePostgresConnection(reason).catch(() => undefined);
-    conn.connection?.stream?.destroy?.();
-  } else {
-    // mysql2: destroy() leaves the pool; it only half-closes the socket, so cut that too.
-    conn.destroy?.();
-    conn.stream?.destroy?.();
-  }
-}
-
 function rowsOf(result: { records?: unknown; raw?: unknown }): Record<string, unknown>[] {
   return Array.isArray(result.records) ? result.records : Array.isArray(result.raw) ? result.raw : [];
 }
@@ -66,6 +31,8 @@ function rowsOf(result: { records?: unknown; raw?: unknown }): Record<string, un
  * While a DataSource is stalled (a statement timed out and none has succeeded since), one statement
  * at a time goes through as a probe and the others fail at once (see stall-breaker.ts): requests do
  * not pile up for the bound each, and the probe's answer ends the stall as soon as the server is back.
+ * Within a request scope (RequestConnections) the statements of one request share one connection,
+ * one after another, and each keeps this bound, counted from its call (waiting for its turn included).
  * SQLite statements are synchronous in this process and cannot be overtaken: their bound is the
  * DataSource's busy `timeout`. `timeoutMs: null` sets no bound (bulk maintenance such as clearsessions).
  */
@@ -73,18 +40,22 @@ export async function boundedQuery(dataSource: DataSource, sql: string, params: 
   const stall = stallOf(dataSource);
   const entry = stall.enter();
   if (entry === 'refused') throw new DjangoDatabaseUnavailable(new Error(`the database is not answering (a statement timed out ${stall.stalledForMs()} ms ago; one probe is in flight)`));
-  const runner = dataSource.createQueryRunner() as RunnerInternals;
+  // Inside a request, the request's connection (taken on its first statement); else one of its own.
+  const checkout = RequestConnections.checkout(dataSource);
   const cuttable = dialectOf(dataSource) !== 'sqlite';
   let expired = false;
+  let failed = false;
   const work = (async () => {
     try {
-      await runner.connect();
-      if (expired) return null;
+      const runner = await checkout.connect(() => expired);
+      if (!runner) return null;
       const result = await runner.query(sql, params, true);
       return { rows: rowsOf(result), affected: result.affected ?? 0 };
+    } catch (err) {
+      failed = true;
+      throw err;
     } finally {
-      // Back to the pool; for a discarded connection this does nothing (it has left the pool).
-      await runner.release().catch(() => undefined);
+      await checkout.done(failed);
     }
   })();
   let timer: NodeJS.Timeout | undefined;
@@ -93,7 +64,7 @@ export async function boundedQuery(dataSource: DataSource, sql: string, params: 
     timer = setTimeout(() => {
       expired = true;
       const reason = new Error(`no answer within ${timeoutMs} ms`);
-      if (cuttable) discard(runner, reason);
+      checkout.expire(reason, cuttable);
       stall.timedOut(entry);
       reject(new DjangoDatabaseUnavailable(reason));
     }, timeoutMs);

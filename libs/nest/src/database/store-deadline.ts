@@ -1,3 +1,4 @@
+import { within } from '../errors/deadline.js';
 import { guardDatabase } from './database-unavailable.js';
 
 /**
@@ -16,15 +17,5 @@ export const DEFAULT_STORE_TIMEOUT = 5_000;
  */
 export function guardStore<T>(timeoutMs: number | undefined, what: string, operation: () => Promise<T>): Promise<T> {
   if (timeoutMs === undefined) return guardDatabase(operation);
-  return guardDatabase(() => {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
-      timer.unref?.();
-    });
-    // Started inside the race so that a synchronous throw becomes a rejection too.
-    const work = Promise.resolve().then(operation);
-    work.catch(() => undefined);
-    return Promise.race([work, expired]).finally(() => clearTimeout(timer));
-  });
+  return guardDatabase(() => within(timeoutMs, what, operation));
 }

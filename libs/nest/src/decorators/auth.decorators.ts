@@ -2,7 +2,7 @@ import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestj
 import type { DjangoSession } from '@django-bridge/core';
 import { DjangoRequestContext } from '../context/django-request-context.js';
 import { transportRequest } from '../context/execution-transport.js';
-import { IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, REQUIRED_GROUPS_KEY, REQUIRED_PERMISSIONS_KEY, STAFF_ONLY_KEY, SUPERUSER_ONLY_KEY } from '../django-bridge.constants.js';
+import { IS_PUBLIC_KEY, LOADS_SESSION_KEY, OPTIONAL_AUTH_KEY, REQUIRED_GROUPS_KEY, REQUIRED_PERMISSIONS_KEY, STAFF_ONLY_KEY, SUPERUSER_ONLY_KEY } from '../django-bridge.constants.js';
 import type { DjangoUser } from '../users/django-user.js';
 import { SocketStates } from '../websocket/socket-state.js';
 
@@ -36,11 +36,29 @@ export const CurrentUser = createParamDecorator((field: keyof DjangoUser | undef
 });
 
 /**
- * The request's Django session (loaded by the session interceptor when a cookie is present); on a
- * WebSocket, the session of the socket's last check.
+ * Marks a handler (or every handler of a controller or resolver class) as one that reads the
+ * session, so the session interceptor loads it before the handler runs. `@CurrentSession()`
+ * marks its handler itself; use this where the handler reaches the session another way
+ * (`DjangoSessionService.forRequest(req)`).
  */
-export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext): DjangoSession | undefined => {
+export const LoadSession = () => SetMetadata(LOADS_SESSION_KEY, true);
+
+const currentSessionParam = createParamDecorator((_: unknown, ctx: ExecutionContext): DjangoSession | undefined => {
   const target = transportRequest(ctx, 'CurrentSession');
   if (target.transport === 'ws') return SocketStates.get(target.client!)?.session;
   return DjangoRequestContext.peek(target.request)?.session;
 });
+
+/**
+ * The request's Django session, loaded before the handler runs (the decorator marks its handler
+ * with LoadSession: sessions otherwise load lazily); on a WebSocket, the session of the socket's
+ * last check.
+ */
+export function CurrentSession(): ParameterDecorator {
+  const param = currentSessionParam();
+  return (target, key, index) => {
+    param(target, key, index);
+    const handler = key === undefined ? undefined : (target as Record<string | symbol, unknown>)[key];
+    if (typeof handler === 'function') Reflect.defineMetadata(LOADS_SESSION_KEY, true, handler);
+  };
+}

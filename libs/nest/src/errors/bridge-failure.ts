@@ -2,6 +2,7 @@ import { CacheUnavailable, SessionInterrupted } from '@django-bridge/core';
 import { HttpStatus, Logger } from '@nestjs/common';
 import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DjangoCsrfFailure, DjangoNotAuthenticated, DjangoPermissionDenied, DjangoUnsupportedContext } from './bridge-exceptions.js';
+import { PasswordHashingBusy } from '../auth/password-hashing-busy.js';
 
 /** The codes a client sees (GraphQL `extensions.code`, WebSocket `exception` payloads). */
 export type BridgeErrorCode = 'BAD_REQUEST' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
@@ -13,10 +14,12 @@ export interface BridgeFailure {
   /** HTTP reason phrase, as Nest's default error body has it. */
   error: string;
   message: string;
+  /** Seconds for a Retry-After header (a 503 that will likely pass on a later try). */
+  retryAfter?: number;
 }
 
 /** Every error class the bridge maps; DjangoBridgeExceptionFilter catches exactly these. */
-export const BRIDGE_ERROR_TYPES = [DjangoDatabaseUnavailable, CacheUnavailable, SessionInterrupted, DjangoNotAuthenticated, DjangoPermissionDenied, DjangoCsrfFailure, DjangoUnsupportedContext] as const;
+export const BRIDGE_ERROR_TYPES = [DjangoDatabaseUnavailable, CacheUnavailable, SessionInterrupted, DjangoNotAuthenticated, DjangoPermissionDenied, DjangoCsrfFailure, DjangoUnsupportedContext, PasswordHashingBusy] as const;
 
 const logger = new Logger('DjangoBridge');
 
@@ -27,6 +30,8 @@ const logger = new Logger('DjangoBridge');
  */
 export function bridgeFailure(err: unknown): BridgeFailure | null {
   if (err instanceof DjangoDatabaseUnavailable || err instanceof CacheUnavailable) return { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable', message: 'Session store unavailable; try again later' };
+  // Overload, not a login decision: never a 401 that would read as a wrong password.
+  if (err instanceof PasswordHashingBusy) return { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable', message: 'Too many logins at once; try again shortly', retryAfter: err.retryAfter };
   if (err instanceof SessionInterrupted) return { status: HttpStatus.BAD_REQUEST, code: 'BAD_REQUEST', error: 'Bad Request', message: err.message };
   if (err instanceof DjangoNotAuthenticated) return { status: HttpStatus.UNAUTHORIZED, code: 'UNAUTHENTICATED', error: 'Unauthorized', message: err.message };
   if (err instanceof DjangoPermissionDenied || err instanceof DjangoCsrfFailure) return { status: HttpStatus.FORBIDDEN, code: 'FORBIDDEN', error: 'Forbidden', message: err.message };
@@ -40,6 +45,20 @@ export function reportBridgeFailure(err: unknown): void {
   if (err instanceof DjangoDatabaseUnavailable) logger.error(`Django database query failed: ${(err.cause as Error)?.message ?? String(err.cause)}`);
   else if (err instanceof CacheUnavailable) logger.error(`Django cache failed: ${err.message}`);
   else if (err instanceof DjangoUnsupportedContext) logger.error(err.message);
+  else if (err instanceof PasswordHashingBusy) reportHashingBusy(err);
+}
+
+let hashingBusyLogged = 0;
+let hashingBusySince = 0;
+
+/** One warning per minute at most: a login storm must not become a log storm. */
+function reportHashingBusy(err: PasswordHashingBusy): void {
+  hashingBusySince++;
+  const now = Date.now();
+  if (now - hashingBusyLogged < 60_000) return;
+  logger.warn(`Password hashing saturated: ${hashingBusySince} login(s) answered 503 (${err.reason}) since the last warning; see the passwordHashing option and UV_THREADPOOL_SIZE`);
+  hashingBusyLogged = now;
+  hashingBusySince = 0;
 }
 
 /** The HTTP status the bridge gives an error; 500 for errors it does not know (the session is then not saved). */

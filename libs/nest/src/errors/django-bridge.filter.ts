@@ -43,6 +43,7 @@ export class DjangoBridgeExceptionFilter implements ExceptionFilter {
     if (!adapter || type !== 'http') throw err;
     return this.commit(host, failure).then(() => {
       if (adapter.isHeadersSent?.(response)) return undefined;
+      if (failure.retryAfter !== undefined) adapter.setHeader(response, 'Retry-After', String(failure.retryAfter));
       adapter.reply(response, { statusCode: failure.status, message: failure.message, error: failure.error }, failure.status);
       return undefined;
     });

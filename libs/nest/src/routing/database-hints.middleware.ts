@@ -1,6 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
+import { RequestConnections } from '../database/request-connections.js';
 import { DatabaseHints } from './database-hints.js';
 
 /** What the middleware reads from a request: Express's and Fastify's raw requests both have these. */
@@ -27,6 +28,7 @@ export class DatabaseHintsMiddleware implements NestMiddleware {
   constructor(@Inject(DJANGO_BRIDGE_OPTIONS) private readonly options: ResolvedBridgeOptions) {}
 
   use(req: HintRequest, _res: unknown, next: (error?: unknown) => void): void {
-    DatabaseHints.run(this.options.databaseHints(req), () => next());
+    // And the request's connection scope: its bridge statements share one pool checkout.
+    DatabaseHints.run(this.options.databaseHints(req), () => RequestConnections.run(() => next()));
   }
 }

@@ -9,7 +9,26 @@ export function pathIsUnder(path: string, prefix: string): boolean {
   return normal === base || normal.startsWith(`${base}/`);
 }
 
+/**
+ * The last few paths normalised: routers ask about the same request path for every statement of a
+ * request (and about the same prefix always), so most calls are a lookup.
+ */
+const recent = new Map<string, string>();
+const RECENT_LIMIT = 64;
+
 function normalisePath(path: string): string {
+  // Long paths are rare and would make the memo's memory unbounded in practice: computed each time.
+  if (path.length > 1024) return normaliseNow(path);
+  let normal = recent.get(path);
+  if (normal === undefined) {
+    normal = normaliseNow(path);
+    if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+    recent.set(path, normal);
+  }
+  return normal;
+}
+
+function normaliseNow(path: string): string {
   let text = path.split(/[?#]/, 1)[0] ?? '';
   try {
     text = decodeURIComponent(text);

@@ -51,11 +51,13 @@ describe.each(['express', 'fastify'] as AdapterName[])('session interceptor thro
     expect([...engine.inner.rows.values()].some((row) => JSON.stringify(row.session).includes('late'))).toBe(false);
   });
 
-  it.each(FAILURES)('a load that throws %s is a 503 on every route that has a cookie, never a 401', async (_, failure) => {
+  it.each(FAILURES)('a load that throws %s is a 503 on every route that reads the session, never a 401', async (_, failure) => {
     const cookie = await loginCookie(t, 'alice', 'alice-pw');
     engine.failures.set('load', failure);
-    for (const path of ['/me', '/maybe', '/open', '/session/read']) expectUnavailable(await t.http().get(path).set('Cookie', cookie));
+    for (const path of ['/me', '/maybe', '/session/read', '/session-keys']) expectUnavailable(await t.http().get(path).set('Cookie', cookie));
     expectUnavailable(await t.http().post('/login').set('Cookie', cookie).send({ username: 'alice', password: 'alice-pw' }));
+    // A route that never reads the session does not need the store, cookie or not (lazy, as Django).
+    expect([(await t.http().get('/open').set('Cookie', cookie)).status, (await t.http().get('/open')).status]).toEqual([200, 200]);
     // Without a cookie nothing is read, so nothing fails.
     expect((await t.http().get('/maybe')).body).toEqual({ user: null });
     engine.failures.clear();
@@ -87,5 +89,53 @@ describe.each(['express', 'fastify'] as AdapterName[])('session interceptor thro
     expectUnavailable(await t.http().post('/logout').set('Cookie', cookie));
     engine.failures.clear();
     expect((await t.http().get('/me').set('Cookie', cookie)).status).toBe(200);
+  });
+
+  it('reads the session lazily: only routes that use it query the store, each once', async () => {
+    const cookie = await loginCookie(t, 'alice', 'alice-pw');
+    const loads = async (path: string) => {
+      const before = engine.of('load').length;
+      const res = await t.http().get(path).set('Cookie', cookie);
+      expect(res.status).toBe(200);
+      return engine.of('load').length - before;
+    };
+    expect(await loads('/open')).toBe(0);
+    expect(await loads('/me')).toBe(1);
+    expect(await loads('/session-keys')).toBe(1);
+    expect(await loads('/session/read')).toBe(1);
+    // Untouched, the cookie is neither refreshed nor deleted and the response does not vary on it.
+    const open = await t.http().get('/open').set('Cookie', cookie);
+    expect(setCookies(open)).toEqual({});
+    expect(String(open.headers.vary ?? '')).not.toMatch(/cookie/i);
+  });
+});
+
+describe.each(['express', 'fastify'] as AdapterName[])('sessionLoading through %s', (adapter) => {
+  const secretKey = randomEnvSecret();
+
+  it.each([
+    ['eager', { sessionLoading: 'eager' as const }, 1],
+    ['lazy with SESSION_SAVE_EVERY_REQUEST', { sessionSaveEveryRequest: true }, 1],
+    ['lazy (the default)', {}, 0],
+  ])('%s: an unguarded route with a cookie loads the session %s time(s)', async (_, options, expected) => {
+    const engine = new RecordingSessionBackend();
+    const t = await startMemoryBridgeApp({ adapter, secretKey, sessions: engine, options });
+    try {
+      await t.users.addUser({ username: 'bob', password: 'bob-pw' });
+      const cookie = await loginCookie(t, 'bob', 'bob-pw');
+      const key = cookie.slice('sessionid='.length);
+      const before = engine.of('load').length;
+      const res = await t.http().get('/open').set('Cookie', cookie);
+      expect(res.status).toBe(200);
+      expect(engine.of('load').length - before).toBe(expected);
+      // Saved on every request, it is saved with what it held, never emptied.
+      if ('sessionSaveEveryRequest' in options) expect(Object.keys((await engine.row(key)) ?? {})).toContain('_auth_user_id');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a sessionLoading it does not know', async () => {
+    await expect(startMemoryBridgeApp({ adapter, secretKey, options: { sessionLoading: 'sometimes' as never } })).rejects.toThrow(/sessionLoading/);
   });
 });

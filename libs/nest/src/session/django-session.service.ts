@@ -82,8 +82,8 @@ export class DjangoSessionService {
     if (!session) return;
     const o = this.options;
     const cookieOptions = { path: o.sessionCookiePath, domain: o.sessionCookieDomain, sameSite: o.sessionCookieSameSite };
-    // Django deletes the cookie only when the request used the session and found it empty; the
-    // interceptor's early load is not a use, so a request that never reads the session (a
+    // Django deletes the cookie only when the request used the session and found it empty; an
+    // early load (sessionLoading 'eager', a guard) is not a use, so a request that never reads the session (a
     // stylesheet, a route on another database) leaves the cookie alone.
     if (context.cookies[o.sessionCookieName] !== undefined && session.accessed && session.isEmpty()) {
       setResponseCookie(this.response(context, res), o.sessionCookieName, deleteCookie(o.sessionCookieName, cookieOptions));
@@ -95,6 +95,9 @@ export class DjangoSessionService {
     if (!due || session.isEmpty() || !this.savesAfter(statusCode)) return;
     const maxAge = session.getExpireAtBrowserClose() ? null : session.getExpiryAge();
     const response = this.response(context, res);
+    // A session never read has nothing new to write, but saving it unread would write it empty
+    // (SESSION_SAVE_EVERY_REQUEST for a code path that loads lazily): read it first.
+    if (!session.isLoaded) await this.load(context);
     // Cleared before the write: a parallel resolver that changes the session meanwhile marks it
     // again, and the next commit saves that change (a new session, which create() marks, is
     // written once more then).

@@ -33,7 +33,8 @@ export function createSessionStore(options: ResolvedBridgeOptions, caches: Djang
   const engine = options.sessionEngine;
   if (typeof engine !== 'string') return engine;
   const o = options;
-  const codecOptions = { secretKey: o.secretKey, fallbackKeys: o.secretKeyFallbacks, serializer: o.sessionSerializer, salt: o.sessionSalt, djangoVersion: o.djangoVersion };
+  // The decode limits bound what a row may decode to; the same intMaxStrDigits bounds what a save writes.
+  const codecOptions = { secretKey: o.secretKey, fallbackKeys: o.secretKeyFallbacks, serializer: o.sessionSerializer, salt: o.sessionSalt, djangoVersion: o.djangoVersion, maxExpandedBytes: o.maxExpandedBytes, intMaxStrDigits: o.intMaxStrDigits };
   const report = (err: Error) => logger.warn(err.message);
   // PHP session data carries no signature, so its decodes say nothing about the key.
   const codec = monitor && o.sessionSerializer !== 'php' ? new MonitoredSessionCodec(codecOptions, report, monitor) : new SessionCodec(codecOptions, report);
@@ -60,6 +61,8 @@ export function createSessionStore(options: ResolvedBridgeOptions, caches: Djang
         cookieAge: o.sessionCookieAge,
         djangoVersion: o.djangoVersion,
         cookieName: o.sessionCookieName,
+        maxExpandedBytes: o.maxExpandedBytes,
+        intMaxStrDigits: o.intMaxStrDigits,
         // Anyone can send a bad cookie: debug level, so refusals cannot flood the log (Django logs none).
         onCorrupt: (err) => {
           if (isSignatureFailure(err)) monitor?.failed('session data');

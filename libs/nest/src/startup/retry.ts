@@ -1,3 +1,5 @@
+import { within } from '../errors/deadline.js';
+
 /** What `retrying` gives up with: the last error, how many attempts were made, how long it took. */
 export class RetriesExhausted extends Error {
   constructor(
@@ -25,18 +27,6 @@ class AttemptTimedOut extends Error {
   }
 }
 
-/** `attempt` or a rejection after `ms`; the timer never keeps the process alive. */
-function within<T>(attempt: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AttemptTimedOut(ms)), ms);
-    timer.unref();
-  });
-  // The abandoned attempt may still fail later: swallow that so it is no unhandled rejection.
-  attempt.catch(() => undefined);
-  return Promise.race([attempt, timeout]).finally(() => clearTimeout(timer));
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Runs `operation` until it succeeds, the retries are spent or the time budget is. */
@@ -46,7 +36,8 @@ export async function retrying<T>(operation: () => Promise<T>, policy: RetryPoli
   for (let attempt = 1; ; attempt += 1) {
     const left = policy.timeout - (clock() - started);
     try {
-      return await within(operation(), Math.max(left, 1));
+      const ms = Math.max(left, 1);
+      return await within(ms, () => new AttemptTimedOut(ms), operation());
     } catch (err) {
       const elapsed = clock() - started;
       const wait = Math.min(delay, Math.floor(policy.timeout / 4));

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { checkTable, requiredTables, type DjangoTable } from './django-tables.js';
+import { warnMissingConnectTimeouts } from './connect-timeout-warning.js';
 import { RetriesExhausted, retrying } from './retry.js';
 
 const logger = new Logger('DjangoBridge');
@@ -29,6 +30,8 @@ export class DjangoStartupChecks implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const checks = this.options.startupChecks;
     const databases = this.options.databases;
+    // A warning, not a check: it holds with startupChecks off too.
+    warnMissingConnectTimeouts(databases);
     if (!checks.enabled || databases === null) return;
     const tables = requiredTables(this.options);
     if (tables.length === 0) return;

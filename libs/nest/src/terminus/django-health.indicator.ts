@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { DjangoCaches } from '../cache/django-caches.js';
 import { DJANGO_BRIDGE_OPTIONS } from '../django-bridge.constants.js';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
-import { probeTimeout, within } from './within.js';
+import { within } from '../errors/deadline.js';
+import { probeTimeout } from './probe-timeout.js';
 import { boundedQuery } from '../database/bounded-query.js';
 import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
 

@@ -1,4 +1,5 @@
 import type { DjangoUser } from './django-user.js';
+import type { UserAuthorization } from './user-authorization.js';
 
 /**
  * Injection token and interface of the user store: Django's users, groups and permissions with
@@ -17,6 +18,11 @@ export interface DjangoUserStore {
   groupNames(user: DjangoUser): Promise<string[]>;
   /** ModelBackend.get_all_permissions: "app_label.codename". */
   allPermissions(user: DjangoUser): Promise<Set<string>>;
+  /**
+   * Optional: both of the above in one round trip (TypeOrmUserStore: one statement). When a store
+   * has it, the bridge's first ask of either brings both; without it, each is asked on its own.
+   */
+  groupsAndPermissions?(user: DjangoUser): Promise<UserAuthorization>;
   /** Stores a new encoded password (and sets it on the user object). */
   setPassword(user: DjangoUser, encoded: string): Promise<void>;
   /** Django's `update_last_login`. */

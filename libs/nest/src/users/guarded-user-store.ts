@@ -2,6 +2,7 @@ import { DjangoDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DEFAULT_STORE_TIMEOUT, guardStore } from '../database/store-deadline.js';
 import type { DjangoUser } from './django-user.js';
 import type { DjangoUserStore } from './django-user-store.js';
+import type { UserAuthorization } from './user-authorization.js';
 
 /**
  * Wraps a user store of the application's own so that whatever it throws reaches the application
@@ -11,10 +12,15 @@ import type { DjangoUserStore } from './django-user-store.js';
  * does not settle in time is a 503 as well.
  */
 export class GuardedUserStore implements DjangoUserStore {
+  /** Present only when the inner store has it, so that the bridge still asks a store without it one thing at a time. */
+  readonly groupsAndPermissions?: (user: DjangoUser) => Promise<UserAuthorization>;
+
   constructor(
     readonly inner: DjangoUserStore,
     readonly timeoutMs: number = DEFAULT_STORE_TIMEOUT,
-  ) {}
+  ) {
+    if (typeof inner.groupsAndPermissions === 'function') this.groupsAndPermissions = (user) => this.guard('groupsAndPermissions', () => inner.groupsAndPermissions!(user));
+  }
 
   private guard<T>(what: string, operation: () => Promise<T>): Promise<T> {
     return guardStore(this.timeoutMs, `The user store's ${what}`, operation);

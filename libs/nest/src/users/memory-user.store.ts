@@ -1,6 +1,7 @@
 import { ImproperlyConfigured, makePassword, type PasswordHashers } from '@django-bridge/core';
 import { DjangoUser } from './django-user.js';
 import type { DjangoUserStore } from './django-user-store.js';
+import { PasswordHashingLimiter } from '../auth/password-hashing-limiter.js';
 import { parseUserPk, type UserPkType } from './user-pk.js';
 
 /** A user to add: Django's `create_user` fields, with the password in clear (hashed on the way in). */
@@ -35,6 +36,11 @@ export type MemoryUserChanges = Partial<Pick<MemoryUserInit, 'username' | 'isAct
 export interface MemoryUserStoreOptions {
   /** The hashers `password` values are encoded with; default the core's (Django's newest line). */
   hashers?: PasswordHashers;
+  /**
+   * Where the store's hashes (addUser, changePassword) wait for a slot; default a limiter of its own
+   * with the default bounds. Pass `auth.passwordHashing` to share the bridge's.
+   */
+  passwordHashing?: PasswordHashingLimiter;
   /** int (default), bigint or uuid, as `userModel.pkType`: how `_auth_user_id` is read. */
   pkType?: UserPkType;
   /** Whether the model has groups and permissions (PermissionsMixin); default true. */
@@ -80,10 +86,12 @@ export class MemoryUserStore implements DjangoUserStore {
   /** auth_permission: every permission the store knows of. */
   private readonly known = new Set<string>();
   private readonly pkType: UserPkType;
+  private readonly hashing: PasswordHashingLimiter;
   private nextId = 1;
 
   constructor(private readonly options: MemoryUserStoreOptions = {}) {
     this.pkType = options.pkType ?? 'int';
+    this.hashing = options.passwordHashing ?? new PasswordHashingLimiter();
     if (!['int', 'bigint', 'uuid'].includes(this.pkType)) throw new ImproperlyConfigured(`MemoryUserStore pkType must be 'int', 'bigint' or 'uuid'`);
     for (const [name, perms] of Object.entries(options.groups ?? {})) this.addGroup(name, perms);
     this.addPermission(...(options.permissions ?? []));
@@ -110,7 +118,7 @@ export class MemoryUserStore implements DjangoUserStore {
     if (typeof init?.username !== 'string' || init.username.length === 0) throw new ImproperlyConfigured('A user needs a non-empty username');
     // Hashed first: the checks and the insert below run without an await between them, so users
     // added concurrently can never share a username or an id.
-    const password = init.encodedPassword ?? (await makePassword(init.password ?? null, { hashers: this.options.hashers }));
+    const password = init.encodedPassword ?? (await this.hashing.run(() => makePassword(init.password ?? null, { hashers: this.options.hashers })));
     if ([...this.rows.values()].some((r) => r.username === init.username)) throw new ImproperlyConfigured(`A user named "${init.username}" exists already`);
     checkPermissions(init.permissions ?? []);
     const id = this.newId(init.id);
@@ -154,7 +162,7 @@ export class MemoryUserStore implements DjangoUserStore {
   async changePassword(id: number | string, raw: string | null): Promise<boolean> {
     const row = this.row(id);
     if (!row) return false;
-    row.password = await makePassword(raw, { hashers: this.options.hashers });
+    row.password = await this.hashing.run(() => makePassword(raw, { hashers: this.options.hashers }));
     return true;
   }
 

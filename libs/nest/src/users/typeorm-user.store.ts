@@ -6,6 +6,7 @@ import { dateTimeSelect, dialectOf, fromDatabaseDateTime, placeholder, toDatabas
 import { DjangoUser } from './django-user.js';
 import { parseUserPk } from './user-pk.js';
 import { resolveUserModel, type ResolvedUserModel, type UserModelOptions } from './user-model.js';
+import type { UserAuthorization } from './user-authorization.js';
 
 export interface TypeOrmUserStoreOptions extends Partial<DateTimeConvention> {
   userModel?: UserModelOptions | ResolvedUserModel;
@@ -114,15 +115,7 @@ export class TypeOrmUserStore {
 
   async groupNames(user: DjangoUser): Promise<string[]> {
     if (!this.model.permissionsMixin) return [];
-    const m = this.model;
-    const t = this.target('read');
-    const q = (name: string) => this.q(t, name);
-    const rows = await this.rows(
-      t,
-      `SELECT g.${q('name')} AS name FROM ${q('auth_group')} g JOIN ${q(m.groupsTable)} ug ON ug.${q('group_id')} = g.${q('id')} WHERE ug.${q(m.m2mColumn)} = ${placeholder(t.dialect, 1)} ORDER BY g.${q('name')}`,
-      [this.pkParam(t, user.id)],
-    );
-    return rows.map((r) => String(r.name));
+    return (await this.groupsAndPermissionsOf(user, { groups: true, permissions: false })).groups;
   }
 
   /**
@@ -131,20 +124,53 @@ export class TypeOrmUserStore {
    */
   async allPermissions(user: DjangoUser): Promise<Set<string>> {
     if (!user.isActive || !this.model.permissionsMixin) return new Set();
+    return (await this.groupsAndPermissionsOf(user, { groups: false, permissions: true })).permissions;
+  }
+
+  /** Both of the above in one statement (none when the model has no PermissionsMixin). */
+  async groupsAndPermissions(user: DjangoUser): Promise<UserAuthorization> {
+    if (!this.model.permissionsMixin) return { groups: [], permissions: new Set() };
+    return this.groupsAndPermissionsOf(user, { groups: true, permissions: user.isActive });
+  }
+
+  /**
+   * One statement for whichever of groups and permissions is asked: a UNION ALL of the group names
+   * and the permission rows, each row tagged by kind. Each column holds one table's values and
+   * NULL elsewhere, so no branch mixes two columns' types or collations (MySQL refuses a UNION
+   * of differently collated columns). The parameter is repeated per branch: `?` cannot be reused.
+   */
+  private async groupsAndPermissionsOf(user: DjangoUser, want: { groups: boolean; permissions: boolean }): Promise<UserAuthorization> {
     const m = this.model;
     const t = this.target('read');
     const q = (name: string) => this.q(t, name);
-    const p1 = placeholder(t.dialect, 1);
-    const perm = `SELECT ct.${q('app_label')} AS app_label, p.${q('codename')} AS codename FROM ${q('auth_permission')} p JOIN ${q('django_content_type')} ct ON ct.${q('id')} = p.${q('content_type_id')}`;
-    if (user.isSuperuser) return this.permissionSet(await this.rows(t, perm, []));
-    const own = `${perm} JOIN ${q(m.permissionsTable)} up ON up.${q('permission_id')} = p.${q('id')} WHERE up.${q(m.m2mColumn)} = ${p1}`;
-    const viaGroups = `${perm} JOIN ${q('auth_group_permissions')} gp ON gp.${q('permission_id')} = p.${q('id')} JOIN ${q(m.groupsTable)} ug ON ug.${q('group_id')} = gp.${q('group_id')} WHERE ug.${q(m.m2mColumn)} = ${p1}`;
-    const [a, b] = await Promise.all([this.rows(t, own, [this.pkParam(t, user.id)]), this.rows(t, viaGroups, [this.pkParam(t, user.id)])]);
-    return this.permissionSet([...a, ...b]);
-  }
-
-  private permissionSet(rows: Record<string, unknown>[]): Set<string> {
-    return new Set(rows.map((r) => `${r.app_label}.${r.codename}`));
+    const pk = this.pkParam(t, user.id);
+    const branches: string[] = [];
+    const params: unknown[] = [];
+    const next = () => {
+      params.push(pk);
+      return placeholder(t.dialect, params.length);
+    };
+    if (want.groups) {
+      branches.push(`SELECT 'g' AS ${q('kind')}, g.${q('name')} AS ${q('name')}, NULL AS ${q('app_label')}, NULL AS ${q('codename')} FROM ${q('auth_group')} g JOIN ${q(m.groupsTable)} ug ON ug.${q('group_id')} = g.${q('id')} WHERE ug.${q(m.m2mColumn)} = ${next()}`);
+    }
+    if (want.permissions) {
+      const perm = `SELECT 'p' AS ${q('kind')}, NULL AS ${q('name')}, ct.${q('app_label')} AS ${q('app_label')}, p.${q('codename')} AS ${q('codename')} FROM ${q('auth_permission')} p JOIN ${q('django_content_type')} ct ON ct.${q('id')} = p.${q('content_type_id')}`;
+      if (user.isSuperuser) {
+        branches.push(perm);
+      } else {
+        branches.push(`${perm} JOIN ${q(m.permissionsTable)} up ON up.${q('permission_id')} = p.${q('id')} WHERE up.${q(m.m2mColumn)} = ${next()}`);
+        branches.push(`${perm} JOIN ${q('auth_group_permissions')} gp ON gp.${q('permission_id')} = p.${q('id')} JOIN ${q(m.groupsTable)} ug ON ug.${q('group_id')} = gp.${q('group_id')} WHERE ug.${q(m.m2mColumn)} = ${next()}`);
+      }
+    }
+    const result: UserAuthorization = { groups: [], permissions: new Set() };
+    if (!branches.length) return result;
+    // Group names in the database's collation order, as `ORDER BY name` sorted them before.
+    const rows = await this.rows(t, `${branches.join(' UNION ALL ')} ORDER BY ${q('kind')}, ${q('name')}`, params);
+    for (const row of rows) {
+      if (row.kind === 'g') result.groups.push(String(row.name));
+      else result.permissions.add(`${row.app_label}.${row.codename}`);
+    }
+    return result;
   }
 
   /** Writes only the password column (rehash on login, `set_password` + `save(update_fields=...)`). */

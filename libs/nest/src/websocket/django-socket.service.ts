@@ -4,6 +4,7 @@ import { DjangoRequestContext, type HeaderCarrier } from '../context/django-requ
 import { DjangoCsrfService } from '../csrf/django-csrf.service.js';
 import { DjangoCsrfFailure, DjangoUnsupportedContext } from '../errors/bridge-exceptions.js';
 import type { DjangoUser } from '../users/django-user.js';
+import { RequestConnections } from '../database/request-connections.js';
 import { SocketStates } from './socket-state.js';
 
 /**
@@ -30,7 +31,8 @@ export class DjangoSocketService {
     if (!origin.ok) throw new DjangoCsrfFailure(origin.reason);
     // A fresh context each time: the session row and the user are read again, never cached.
     const context = new DjangoRequestContext(handshake, 'ws');
-    return { user: await this.auth.userFromRequest(context), context };
+    // Its session and user statements share one pool checkout, as an HTTP request's do.
+    return { user: await RequestConnections.run(() => this.auth.userFromRequest(context)), context };
   }
 
   /** Checks a connected client again and records the answer for @CurrentUser(). */

@@ -1,4 +1,5 @@
 import { ImproperlyConfigured, parseMemcachedServer, PyMemcacheDjangoCache, splitMemcachedLocation, type MemcachedConnection } from '@django-bridge/core';
+import type { CacheDecodeLimits } from '../create-django-cache.js';
 import { DEFAULT_CACHE_COMMAND_TIMEOUT, DEFAULT_CACHE_CONNECT_TIMEOUT, type DjangoCacheSettings } from '../django-cache-settings.js';
 import { MemjsConnection } from './memjs-connection.js';
 import { parsePymemcacheOptions } from './pymemcache-options.js';
@@ -25,7 +26,7 @@ function withContext<T>(where: string, build: () => T): T {
  * bounded: connectTimeout (or OPTIONS connect_timeout) to connect, commandTimeout (or OPTIONS
  * timeout) for the reply; past them it throws CacheUnavailable.
  */
-export function createPyMemcacheCache(alias: string, settings: DjangoCacheSettings): PyMemcacheDjangoCache {
+export function createPyMemcacheCache(alias: string, settings: DjangoCacheSettings, limits: CacheDecodeLimits = {}): PyMemcacheDjangoCache {
   const where = `caches.${alias}`;
   const options = parsePymemcacheOptions(settings.options, where);
   const connectTimeout = milliseconds(settings.connectTimeout, `${where}.connectTimeout`) ?? options.connectTimeout ?? DEFAULT_CACHE_CONNECT_TIMEOUT;
@@ -46,5 +47,7 @@ export function createPyMemcacheCache(alias: string, settings: DjangoCacheSettin
     allowUnicodeKeys: options.allowUnicodeKeys,
     clientKeyPrefix: options.clientKeyPrefix,
     pickleProtocol: options.pickleProtocol,
+    unpickle: { maxExpandedBytes: limits.maxExpandedBytes, intMaxStrDigits: limits.intMaxStrDigits },
+    intMaxStrDigits: limits.intMaxStrDigits,
   }));
 }

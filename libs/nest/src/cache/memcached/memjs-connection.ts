@@ -1,5 +1,6 @@
 import { CacheUnavailable, CacheValueTooLarge, DjangoBridgeError, ImproperlyConfigured, MEMCACHED_MAX_RELATIVE_EXPIRY, type MemcachedConnection, type MemcachedEntry, type MemcachedServer } from '@django-bridge/core';
 import type { Socket } from 'node:net';
+import { within } from '../../errors/deadline.js';
 import { loadMemjs, type MemjsClient, type MemjsSerializer, type MemjsServer } from './memjs.js';
 
 export interface MemjsConnectionOptions {
@@ -116,23 +117,19 @@ export class MemjsConnection implements MemcachedConnection {
     const { client, server } = this.link ?? (await this.open());
     if (this.closed) throw new CacheUnavailable(`${this.options.label}: the memcached cache is closed`);
     const bound = (server.connected ? 0 : this.options.connectTimeout) + this.options.commandTimeout;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new CacheUnavailable(`${this.options.label}: memcached ${this.name} did not answer ${command} within ${bound} ms`));
-        // memjs has its own timers; this one also holds when they do not fire (its idle-based one can be starved).
-        server.error(new Error('timed out'));
-        this.reap();
-      }, bound);
-    });
+    const expired = () => {
+      const error = new CacheUnavailable(`${this.options.label}: memcached ${this.name} did not answer ${command} within ${bound} ms`);
+      // memjs has its own timers; this one also holds when they do not fire (its idle-based one can be starved).
+      server.error(new Error('timed out'));
+      this.reap();
+      return error;
+    };
     try {
       const pending = op(client);
       this.track();
-      return await Promise.race([pending, deadline]);
+      return await within(bound, expired, pending);
     } catch (err) {
       throw this.failure(command, err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

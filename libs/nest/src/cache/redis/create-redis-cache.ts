@@ -1,4 +1,5 @@
-import { DjangoRedisCache, DjangoRedisCodec, ImproperlyConfigured, RedisCache, djangoRedisCompressor, djangoRedisSerializer, pickleProtocolOf, type DjangoCache } from '@django-bridge/core';
+import { DjangoRedisCache, DjangoRedisCodec, ImproperlyConfigured, RedisCache, RedisSerializer, djangoRedisCompressor, djangoRedisSerializer, pickleProtocolOf, type DjangoCache } from '@django-bridge/core';
+import type { CacheDecodeLimits } from '../create-django-cache.js';
 import { DEFAULT_CACHE_COMMAND_TIMEOUT, DEFAULT_CACHE_CONNECT_TIMEOUT, type DjangoCacheSettings } from '../django-cache-settings.js';
 import { checkRedisCacheOptions } from './redis-cache-options.js';
 import { redisConnections } from './redis-clients.js';
@@ -17,7 +18,7 @@ function bound(alias: string, name: 'connectTimeout' | 'commandTimeout', value: 
  * Django's RedisCache or django-redis for one CACHES entry: everything is checked here (a wrong
  * setting stops the application at start-up); no connection opens before the first command.
  */
-export function createRedisCache(alias: string, settings: DjangoCacheSettings): DjangoCache {
+export function createRedisCache(alias: string, settings: DjangoCacheSettings, limits: CacheDecodeLimits = {}): DjangoCache {
   if (settings.backend !== DJANGO_REDIS && settings.backend !== BUILTIN) throw new ImproperlyConfigured(`caches.${alias}.backend "${String(settings.backend)}" is no Redis cache (${BUILTIN} or ${DJANGO_REDIS})`);
   const djangoRedis = settings.backend === DJANGO_REDIS;
   const options = checkRedisCacheOptions(settings.options, djangoRedis, `caches.${alias}.options`);
@@ -35,10 +36,12 @@ export function createRedisCache(alias: string, settings: DjangoCacheSettings): 
   const prefix = `caches.${alias}.options`;
   const codec = djangoRedis
     ? new DjangoRedisCodec(
-        djangoRedisSerializer(options.serializer ?? 'pickle', { pickleVersion: pickleProtocolOf(options.pickleVersion, `${prefix}.pickleVersion`) }, `${prefix}.serializer`),
+        djangoRedisSerializer(options.serializer ?? 'pickle', { pickleVersion: pickleProtocolOf(options.pickleVersion, `${prefix}.pickleVersion`), ...limits }, `${prefix}.serializer`),
         djangoRedisCompressor(options.compressor ?? 'none', undefined, `${prefix}.compressor`),
+        limits,
       )
     : null;
   const common = { servers: redisConnections(topology, options, bounds), keyPrefix: settings.keyPrefix, version: settings.version, keyFunction: settings.keyFunction };
-  return codec ? new DjangoRedisCache(common, codec) : new RedisCache(common);
+  // RedisSerializer's defaults (protocol 5) with the module's decode limits.
+  return codec ? new DjangoRedisCache(common, codec) : new RedisCache(common, new RedisSerializer(5, limits));
 }

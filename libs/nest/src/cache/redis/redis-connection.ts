@@ -1,5 +1,6 @@
 import { CacheUnavailable, SerializationError, type RedisCommands, type RedisSetOptions } from '@django-bridge/core';
 import type { Cluster, Redis } from 'ioredis';
+import { within } from '../../errors/deadline.js';
 
 type Client = Redis | Cluster;
 
@@ -13,18 +14,6 @@ export interface RedisConnectionOptions {
   connectTimeout: number;
   /** Milliseconds one command may take. */
   commandTimeout: number;
-}
-
-/** Rejects with `timeout()` when `work` has not settled within `ms`; the loser's rejection is swallowed. */
-function within<T>(work: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => undefined);
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(timeout()), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 const isReplyError = (err: unknown): err is Error => err instanceof Error && err.name === 'ReplyError';
@@ -68,7 +57,7 @@ export class RedisConnection implements RedisCommands {
     // unanswered within commandTimeout, fails now rather than at the connect deadline.
     const failed = new Promise<never>((_, reject) => client.once('error', reject));
     try {
-      await within(Promise.race([client.connect(), failed]), connectTimeout, () => new Error(`no connection within ${connectTimeout} ms`));
+      await within(connectTimeout, () => new Error(`no connection within ${connectTimeout} ms`), Promise.race([client.connect(), failed]));
     } catch (err) {
       client.disconnect();
       const cause = lastError ?? err;
@@ -99,7 +88,7 @@ export class RedisConnection implements RedisCommands {
     const client = await this.ready();
     const { commandTimeout } = this.options;
     try {
-      return await within(send(client), commandTimeout, () => new Error(`no answer to ${command} within ${commandTimeout} ms`));
+      return await within(commandTimeout, () => new Error(`no answer to ${command} within ${commandTimeout} ms`), send(client));
     } catch (err) {
       if (isReplyError(err)) {
         if (err.message.startsWith('WRONGTYPE')) throw new SerializationError(`The cache entry is no string value (${err.message})`);
@@ -141,7 +130,7 @@ export class RedisConnection implements RedisCommands {
     this.client = null;
     if (!client) return;
     try {
-      await within(client.quit(), this.options.commandTimeout, () => new Error('QUIT timed out'));
+      await within(this.options.commandTimeout, () => new Error('QUIT timed out'), client.quit());
     } catch {
       client.disconnect();
     }
