@@ -97,13 +97,13 @@ export function textTable(results) {
 export function markdown(results) {
   const c = results.config;
   const lines = [
-    `Measured ${results.date.slice(0, 10)} by \`npm run bench:django\`${c.quick ? ' (--quick)' : ''}: ${c.cores} cores (${results.machine.cpu}), Node ${results.machine.node}, Django ${results.django} under gunicorn -w ${c.workers} (sync workers), the Nest sample on ${c.adapter}, one MariaDB database and one Django-made session for both; wrk -t${c.threads} -c${c.connections}, ${c.rounds} round${c.rounds === 1 ? '' : 's'} of ${c.seconds} s per server, alternating; medians, min-max over the rounds. Load average ${results.machine.loadBefore.map((n) => n.toFixed(1)).join(' / ')} before, ${results.machine.loadAfter.map((n) => n.toFixed(1)).join(' / ')} after.`,
+    `Measured ${results.date.slice(0, 10)} by \`npm run bench:django\`${c.quick ? ' (--quick)' : ''}: ${c.cores} cores (${results.machine.cpu}), Node ${results.machine.node}, Django ${results.django} under gunicorn -w ${c.workers} (sync workers), the Nest sample on ${c.adapter}${(c.nestWorkers ?? 1) > 1 ? ` as a cluster of ${c.nestWorkers} workers` : ' in one process'}, one MariaDB database and one Django-made session for both; wrk -t${c.threads} -c${c.connections}, ${c.rounds} round${c.rounds === 1 ? '' : 's'} of ${c.seconds} s per server, alternating; medians, min-max over the rounds. Load average ${results.machine.loadBefore.map((n) => n.toFixed(1)).join(' / ')} before, ${results.machine.loadAfter.map((n) => n.toFixed(1)).join(' / ')} after.`,
     '',
     '| Scenario | Server | Route | req/s | min-max | p50 / p99 ms | server CPU ms/req | probe p50 / p99 ms | Nest/Django | by CPU |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows(results).map((r) => `| ${r.side === 'Django' ? r.label : ''} | ${r.side} | \`${r.path}\` | ${r.rps} | ${r.spread} | ${r.lat} | ${r.cpu} | ${r.probe} | ${r.ratio} | ${r.cpuRatio} |`),
     '',
-    `Hash ceiling (cores / one ${results.hash.algorithm} hash of ${fmt(results.hash.iterations)} iterations): Nest ${fmt(results.hash.nestCeiling, 1)}/s (${fmt(results.hash.nodeMs, 1)} ms in Node), Django ${fmt(results.hash.djangoCeiling, 1)}/s (${fmt(results.hash.pythonMs, 1)} ms in Python). RSS: Django ${mb(results.rss.django.before.bytes)} -> ${mb(results.rss.django.after.bytes)} (${results.rss.django.after.processes} processes), Nest ${mb(results.rss.nest.before.bytes)} -> ${mb(results.rss.nest.after.bytes)}.`,
+    `Hash ceiling (cores / one ${results.hash.algorithm} hash of ${fmt(results.hash.iterations)} iterations): Nest ${fmt(results.hash.nestCeiling, 1)}/s (${fmt(results.hash.nodeMs, 1)} ms in Node before the load, ${fmt(results.hash.nodeMsAfter, 1)} ms after; the faster counts), Django ${fmt(results.hash.djangoCeiling, 1)}/s (${fmt(results.hash.pythonMs, 1)} ms in Python). RSS: Django ${mb(results.rss.django.before.bytes)} -> ${mb(results.rss.django.after.bytes)} (${results.rss.django.after.processes} processes), Nest ${mb(results.rss.nest.before.bytes)} -> ${mb(results.rss.nest.after.bytes)}.`,
     '',
     '| Target (issue 15) | Measured | Django | |',
     '|---|---:|---:|---|',

@@ -6,23 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.mjs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { startProcess } from './django-vs-nest-processes.mjs';
 
 export const PYTHON = '/usr/bin/python3';
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function sql(db, statement) {
   const conn = await createConnection({ host: db.host, port: db.port, user: 'root', connectTimeout: 5000 });
@@ -93,8 +82,9 @@ export async function startDjango(root, db, secretKey, workers) {
   return { name: 'Django', base, proc, pid: proc.child.pid };
 }
 
-export async function startNest(root, db, secretKey, tmp, adapter) {
-  const main = join(root, 'dist', 'apps', 'sample', 'main.js');
+export async function startNest(root, db, secretKey, tmp, adapter, workers = 1) {
+  // More than one worker: the sample's cluster entry (npm run start:cluster), as gunicorn -w runs Django.
+  const main = join(root, 'dist', 'apps', 'sample', workers > 1 ? 'cluster.js' : 'main.js');
   if (!existsSync(main)) throw new Error(`bench: ${main} is missing (npm run build)`);
   const port = await freePort();
   const env = {
@@ -109,8 +99,9 @@ export async function startNest(root, db, secretKey, tmp, adapter) {
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
     NODE_NO_WARNINGS: '1',
+    WEB_CONCURRENCY: String(workers),
   };
-  const proc = startProcess(`Nest sample (${adapter})`, process.execPath, [main], { cwd: tmp, env });
+  const proc = startProcess(`Nest sample (${adapter}${workers > 1 ? `, ${workers} workers` : ''})`, process.execPath, [main], { cwd: tmp, env });
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/health`, proc, 60_000);
   return { name: 'Nest', base, proc, pid: proc.child.pid };

@@ -1,3 +1,4 @@
+import { nginxConfig } from '../support/nginx-config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -205,21 +206,8 @@ describe('a cluster refuses what its workers cannot share, and stops when a work
 });
 
 /** nginx round-robin over the sample's processes, as a load balancer in front of several hosts would be. */
-function nginxConfig(dir: string, port: number, appPorts: number[]): string {
-  return `
-daemon off;
-master_process off;
-user root;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
+function balancerConfig(dir: string, port: number, appPorts: number[]): string {
+  return nginxConfig(dir, `
   upstream sample {
 ${appPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=30s;`).join('\n')}
   }
@@ -231,9 +219,7 @@ ${appPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=30s;`)
       proxy_connect_timeout 2s;
       proxy_read_timeout 15s;
     }
-  }
-}
-`;
+  }`);
 }
 
 describe('the sample as separate processes behind a real nginx, on shared MariaDB databases', () => {
@@ -256,7 +242,7 @@ describe('the sample as separate processes behind a real nginx, on shared MariaD
     b = await startSampleProcess(dir, db.env);
     [pa, pb] = [String(a.child.pid), String(b.child.pid)];
     const port = await freePort();
-    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, [a.port, b.port]));
+    writeFileSync(join(dir, 'nginx.conf'), balancerConfig(dir, port, [a.port, b.port]));
     nginx = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
     front = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i++) {

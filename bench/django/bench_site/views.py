@@ -59,10 +59,10 @@ def me(request):
 
 @require_GET
 def guard(request):
-    """The session guard alone: the session and the user, no group or permission lookup."""
+    """The session guard alone (the sample's GET /api/session): the session and the user, nothing more."""
     if not request.user.is_authenticated:
         return JsonResponse(UNAUTHORIZED, status=401)
-    return JsonResponse({'username': request.user.get_username()})
+    return JsonResponse({'id': request.user.pk, 'username': request.user.get_username()})
 
 
 def csrf_failure(request, reason=''):

@@ -1,3 +1,4 @@
+import { nginxConfig } from '../../support/nginx-config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,21 +15,8 @@ const NGINX = '/usr/sbin/nginx';
 const { demo, reader } = DEMO_ACCOUNTS;
 
 /** nginx in front of the sample: static files under /secret/ guarded by auth_request to /auth/check. */
-function nginxConfig(dir: string, port: number, appPort: number): string {
-  return `
-daemon off;
-master_process off;
-user root;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
+function sampleNginxConfig(dir: string, port: number, appPort: number): string {
+  return nginxConfig(dir, `
   types { text/html html; text/plain txt; }
   server {
     listen 127.0.0.1:${port};
@@ -62,9 +50,7 @@ http {
       proxy_pass http://127.0.0.1:${appPort};
       proxy_set_header Host $http_host;
     }
-  }
-}
-`;
+  }`);
 }
 
 function cookiesOf(res: Response): Record<string, string> {
@@ -86,7 +72,7 @@ describe.each(SAMPLE_ADAPTERS)('the built sample (npm start, HTTP_ADAPTER=%s) be
     // DJANGO_VERSION names the run's Django line, which checks the schema and logins below.
     app = await startSampleProcess(dir, { DJANGO_VERSION: BRIDGE_VERSION, HTTP_ADAPTER: adapter });
     const port = await freePort();
-    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, app.port));
+    writeFileSync(join(dir, 'nginx.conf'), sampleNginxConfig(dir, port, app.port));
     nginx = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
     base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i++) {
