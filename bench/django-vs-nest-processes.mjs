@@ -105,3 +105,20 @@ export function treeRss(pid) {
 export function treeCpuMs(pid) {
   return tree(pid).reduce((n, m) => n + m.cpuMs, 0);
 }
+
+/** CPU time (ms) used so far by every process of that command name (the database server: mariadbd). */
+export function commandCpuMs(command) {
+  let total = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return total;
+}

@@ -82,7 +82,7 @@ export async function startDjango(root, db, secretKey, workers) {
   return { name: 'Django', base, proc, pid: proc.child.pid };
 }
 
-export async function startNest(root, db, secretKey, tmp, adapter, workers = 1) {
+export async function startNest(root, db, secretKey, tmp, adapter, workers = 1, verifiedSessionCacheMs = 0) {
   // More than one worker: the sample's cluster entry (npm run start:cluster), as gunicorn -w runs Django.
   const main = join(root, 'dist', 'apps', 'sample', workers > 1 ? 'cluster.js' : 'main.js');
   if (!existsSync(main)) throw new Error(`bench: ${main} is missing (npm run build)`);
@@ -100,6 +100,9 @@ export async function startNest(root, db, secretKey, tmp, adapter, workers = 1) 
     NODE_ENV: 'production',
     NODE_NO_WARNINGS: '1',
     WEB_CONCURRENCY: String(workers),
+    // The bench's Django site has no DRF or SimpleJWT tables; the who-am-I path is the session's either way.
+    DJANGO_AUTHENTICATION: 'session',
+    VERIFIED_SESSION_CACHE_TTL_MS: String(verifiedSessionCacheMs),
   };
   const proc = startProcess(`Nest sample (${adapter}${workers > 1 ? `, ${workers} workers` : ''})`, process.execPath, [main], { cwd: tmp, env });
   const base = `http://127.0.0.1:${port}`;

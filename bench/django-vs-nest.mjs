@@ -9,19 +9,22 @@
  *
  * Options: --quick (1 round of 3 s), --rounds N, --seconds S, --connections C (default 16),
  * --adapter express|fastify, --nest-workers N (default 1; more runs the sample's cluster entry, as
- * gunicorn -w runs Django), --no-build (use dist/ as it is), --keep-db (leave djb_bench behind).
+ * gunicorn -w runs Django), --verified-session-cache MS (the sample's verifiedSessionCache, with its
+ * own target), --only KEY,KEY (whoami, guard, health, healthCookie, login, storm), --no-build (use
+ * dist/ as it is), --keep-db (leave djb_bench behind). Runs with --quick, --only or the cache write
+ * files of their own (django-vs-nest.verified-cache.only.json, ...), never the full results'.
  * Environment: BENCH_DB_HOST / BENCH_DB_PORT (127.0.0.1:3306), BENCH_NEST_GUARD_PATH (the Nest route
  * for "the guard alone", default /api/session: the session guard with no group or permission lookup).
  * Exit status: 0 when every scenario was measured, 1 when the bench itself failed.
  */
 import { spawnSync } from 'node:child_process';
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { pbkdf2, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startProbe, wrk } from './django-vs-nest-load.mjs';
-import { killAllNow, stopAll, treeCpuMs, treeRss } from './django-vs-nest-processes.mjs';
+import { commandCpuMs, killAllNow, stopAll, treeCpuMs, treeRss } from './django-vs-nest-processes.mjs';
 import { checkTargets, markdown, summarise, textTable } from './django-vs-nest-report.mjs';
 import { createDatabase, dropDatabase, ensureDebianPackages, setupWithDjango, startDjango, startNest } from './django-vs-nest-servers.mjs';
 
@@ -29,7 +32,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 
 function parseArgs(argv) {
-  const options = { quick: false, rounds: 3, seconds: 15, connections: 16, adapter: 'express', build: true, keepDb: false, nestWorkers: 1 };
+  const options = { quick: false, rounds: 3, seconds: 15, connections: 16, adapter: 'express', build: true, keepDb: false, nestWorkers: 1, verifiedSessionCache: 0, only: null };
   const positive = (name, raw) => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n <= 0) throw new Error(`bench: ${name} needs a positive whole number, not "${raw}"`);
@@ -45,7 +48,9 @@ function parseArgs(argv) {
     else if (arg === '--adapter') {
       options.adapter = argv[++i];
       if (!['express', 'fastify'].includes(options.adapter)) throw new Error('bench: --adapter is express or fastify');
-    } else if (arg === '--no-build') options.build = false;
+    } else if (arg === '--verified-session-cache') options.verifiedSessionCache = positive(arg, argv[++i]);
+    else if (arg === '--only') options.only = String(argv[++i] ?? '').split(',').filter(Boolean);
+    else if (arg === '--no-build') options.build = false;
     else if (arg === '--keep-db') options.keepDb = true;
     else throw new Error(`bench: unknown option ${arg} (see the comment at the top of bench/django-vs-nest.mjs)`);
   }
@@ -55,6 +60,8 @@ function parseArgs(argv) {
 const options = parseArgs(process.argv.slice(2));
 const CORES = availableParallelism();
 const THREADS = 2;
+/** The process name of the database server whose CPU each request also costs. */
+const DB_SERVER_COMMAND = process.env.BENCH_DB_COMMAND || 'mariadbd';
 const DB = { host: process.env.BENCH_DB_HOST || '127.0.0.1', port: Number(process.env.BENCH_DB_PORT || 3306), name: 'djb_bench' };
 const NEST_GUARD_PATH = process.env.BENCH_NEST_GUARD_PATH || '/api/session';
 const SECRET_KEY = `bench-${randomBytes(24).toString('hex')}`;
@@ -115,6 +122,25 @@ async function verify(server, paths, session, user) {
   return { method: 'POST', body: login.body, headers: login.headers };
 }
 
+/**
+ * Hashes per second with one hash per core running at once (libuv's pool), the best of 3 rounds of
+ * 4 per core: what the cores give when used together, which on SMT siblings or a busy host is less
+ * than cores x one hash alone.
+ */
+async function parallelHashRate(iterations) {
+  const salt = randomBytes(16).toString('base64');
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    const one = () => new Promise((resolve, reject) => pbkdf2(ACCOUNT.password, salt, iterations, 32, 'sha256', (err) => (err ? reject(err) : resolve())));
+    await Promise.all(Array.from({ length: CORES }, async () => {
+      for (let i = 0; i < 4; i++) await one();
+    }));
+    best = Math.max(best, (CORES * 4 * 1000) / (performance.now() - started));
+  }
+  return best;
+}
+
 /** One PBKDF2-SHA256 hash in this process: the fastest of 5, the cost without other work in the way. */
 function hashInNode(iterations) {
   const salt = randomBytes(16).toString('base64');
@@ -132,39 +158,54 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(servers, scenarios, tmp) {
   const runs = Object.fromEntries(scenarios.map((s) => [s.key, { django: [], nest: [] }]));
+  // Scenarios of one `group` (the unguarded route with and without a cookie) are measured in
+  // turn within each round, so their ratio compares runs seconds apart, not minutes.
+  const batches = [];
   for (const scenario of scenarios) {
-    console.log(`\n${scenario.label}: ${scenario.paths.django} on Django, ${scenario.paths.nest} on Nest`);
-    const connections = scenario.connections ?? options.connections;
-    const load = (side, seconds, tag) => wrk({ url: servers[side].base + scenario.paths[side], seconds, threads: THREADS, connections, shape: scenario.shape[side], dir: tmp, tag });
+    const batch = scenario.group && batches.find((b) => b[0].group === scenario.group);
+    if (batch) batch.push(scenario);
+    else batches.push([scenario]);
+  }
+  for (const batch of batches) {
+    const load = (scenario, side, seconds, tag) => wrk({ url: servers[side].base + scenario.paths[side], seconds, threads: THREADS, connections: scenario.connections ?? options.connections, shape: scenario.shape[side], dir: tmp, tag });
     // wrk's last requests are still queued in the server when wrk stops (gunicorn's backlog, libuv's
     // hash queue): one more request of the same kind returns once they are done, so the next run
     // starts on an idle server.
-    const drain = async (side) => {
+    const drain = async (scenario, side) => {
       const { method = 'GET', headers = {}, body } = scenario.shape[side];
       const res = await fetch(servers[side].base + scenario.paths[side], { method, headers, body, signal: AbortSignal.timeout(120_000) });
       await res.arrayBuffer();
     };
-    for (const side of ['django', 'nest']) {
-      await load(side, WARMUP_SECONDS, `${scenario.key}-${side}-warmup`);
-      await drain(side);
+    for (const scenario of batch) {
+      console.log(`\n${scenario.label}: ${scenario.paths.django} on Django, ${scenario.paths.nest} on Nest`);
+      for (const side of ['django', 'nest']) {
+        await load(scenario, side, WARMUP_SECONDS, `${scenario.key}-${side}-warmup`);
+        await drain(scenario, side);
+      }
     }
     for (let round = 0; round < options.rounds; round++) {
       // Alternate who goes first, so a drift in the machine's load does not favour one side.
       const order = round % 2 === 0 ? ['django', 'nest'] : ['nest', 'django'];
       for (const side of order) {
-        await sleep(1000);
-        const probe = scenario.probe ? startProbe(`${servers[side].base}/health`) : undefined;
-        const cpuBefore = treeCpuMs(servers[side].pid);
-        const result = await load(side, options.seconds, `${scenario.key}-${side}-${round}`);
-        // The server's own CPU per answer: far steadier than req/s when other work shares the cores.
-        result.cpuMsPerRequest = (treeCpuMs(servers[side].pid) - cpuBefore) / Math.max(1, result.requests);
-        result.load1 = loadavg()[0];
-        if (probe) result.probe = await probe.stop();
-        await drain(side);
-        runs[scenario.key][side].push(result);
-        const probeText = result.probe ? `, /health probe p50 ${result.probe.p50.toFixed(1)} p99 ${result.probe.p99.toFixed(1)} ms (${result.probe.count} probes)` : '';
-        const bad = result.non2xx + result.errors ? `, ${result.non2xx} non-2xx, ${result.errors} socket errors` : '';
-        console.log(`  round ${round + 1} ${side.padEnd(6)} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${result.p50.toFixed(1)} p99 ${result.p99.toFixed(1)} ms  CPU ${result.cpuMsPerRequest.toFixed(2)} ms/req${probeText}${bad}`);
+        for (const scenario of round % 2 === 0 ? batch : [...batch].reverse()) {
+          await sleep(1000);
+          const probe = scenario.probe ? startProbe(`${servers[side].base}/health`) : undefined;
+          const cpuBefore = treeCpuMs(servers[side].pid);
+          const dbBefore = commandCpuMs(DB_SERVER_COMMAND);
+          const result = await load(scenario, side, options.seconds, `${scenario.key}-${side}-${round}`);
+          // The server's own CPU per answer: far steadier than req/s when other work shares the cores.
+          result.cpuMsPerRequest = (treeCpuMs(servers[side].pid) - cpuBefore) / Math.max(1, result.requests);
+          // The database server's share, which the same cores pay for.
+          result.dbCpuMsPerRequest = (commandCpuMs(DB_SERVER_COMMAND) - dbBefore) / Math.max(1, result.requests);
+          result.load1 = loadavg()[0];
+          if (probe) result.probe = await probe.stop();
+          await drain(scenario, side);
+          runs[scenario.key][side].push(result);
+          const probeText = result.probe ? `, /health probe p50 ${result.probe.p50.toFixed(1)} p99 ${result.probe.p99.toFixed(1)} ms (${result.probe.count} probes)` : '';
+          const bad = result.non2xx + result.errors ? `, ${result.non2xx} non-2xx, ${result.errors} socket errors` : '';
+          const tag = batch.length > 1 ? ` ${scenario.key}` : '';
+          console.log(`  round ${round + 1} ${side.padEnd(6)}${tag} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${result.p50.toFixed(1)} p99 ${result.p99.toFixed(1)} ms  CPU ${result.cpuMsPerRequest.toFixed(2)} ms/req (database ${result.dbCpuMsPerRequest.toFixed(2)})${probeText}${bad}`);
+        }
       }
     }
   }
@@ -211,11 +252,11 @@ async function main() {
   const setup = setupWithDjango(ROOT, DB, SECRET_KEY, ACCOUNT);
   console.log(`Django ${setup.django} migrated ${DB.name} on ${DB.host}:${DB.port}, made user "${setup.user.username}" (${setup.user.groups.length} groups, ${setup.user.permissions.length} permissions) and logged in once`);
   const nodeMs = hashInNode(setup.iterations);
-  const hash = { algorithm: setup.algorithm, iterations: setup.iterations, nodeMs, pythonMs: setup.hashMs, nestCeiling: (CORES * 1000) / nodeMs, djangoCeiling: (CORES * 1000) / setup.hashMs };
+  const hash = { algorithm: setup.algorithm, iterations: setup.iterations, nodeMs, pythonMs: setup.hashMs, nestCeiling: (CORES * 1000) / nodeMs, djangoCeiling: (CORES * 1000) / setup.hashMs, parallelRate: await parallelHashRate(setup.iterations) };
 
   const servers = {
     django: await startDjango(ROOT, DB, SECRET_KEY, CORES),
-    nest: await startNest(ROOT, DB, SECRET_KEY, tmp, options.adapter, options.nestWorkers),
+    nest: await startNest(ROOT, DB, SECRET_KEY, tmp, options.adapter, options.nestWorkers, options.verifiedSessionCache),
   };
   console.log(`Django under gunicorn -w ${CORES} on ${servers.django.base}; the Nest sample (${options.adapter}) on ${servers.nest.base}`);
 
@@ -225,16 +266,19 @@ async function main() {
   const same = (shape) => ({ django: shape, nest: shape });
   const scenarios = [
     { key: 'whoami', label: '(a) who-am-I, groups + permissions', paths: { django: '/api/me', nest: '/api/me' }, shape: same({ headers: cookie }) },
-    { key: 'guard', label: '(b) the guard alone', paths: { django: '/guard', nest: NEST_GUARD_PATH }, shape: same({ headers: cookie }) },
-    { key: 'health', label: '(c) unguarded, no cookie', paths: { django: '/health', nest: '/health' }, shape: same({}) },
-    { key: 'healthCookie', label: '(c) unguarded, session cookie', paths: { django: '/health', nest: '/health' }, shape: same({ headers: cookie }) },
+    // The guard and the unguarded route with and without a cookie are compared with each other: measured in turn.
+    { key: 'guard', label: '(b) the guard alone', paths: { django: '/guard', nest: NEST_GUARD_PATH }, shape: same({ headers: cookie }), group: 'ratios' },
+    { key: 'health', label: '(c) unguarded, no cookie', paths: { django: '/health', nest: '/health' }, shape: same({}), group: 'ratios' },
+    { key: 'healthCookie', label: '(c) unguarded, session cookie', paths: { django: '/health', nest: '/health' }, shape: same({ headers: cookie }), group: 'ratios' },
     { key: 'login', label: `(d) login, ${CORES} at a time`, paths: { django: '/api/login', nest: '/api/login' }, shape: loginShape, connections: CORES },
     { key: 'storm', label: `(e) login storm, ${options.connections} at a time`, paths: { django: '/api/login', nest: '/api/login' }, shape: loginShape, probe: true },
   ];
 
   const loadBefore = loadavg();
   const rssBefore = { django: treeRss(servers.django.pid), nest: treeRss(servers.nest.pid) };
-  const runs = await measure(servers, scenarios, tmp);
+  const chosen = options.only ? scenarios.filter((s) => options.only.includes(s.key)) : scenarios;
+  if (options.only && chosen.length !== options.only.length) throw new Error(`bench: --only takes ${scenarios.map((s) => s.key).join(', ')}`);
+  const runs = await measure(servers, chosen, tmp);
   // Again after the load: a slower hash now means the machine was busier than at the start.
   hash.nodeMsAfter = hashInNode(setup.iterations);
   // The ceiling takes the faster of the two: the hash's own cost, not the machine's other work.
@@ -246,17 +290,18 @@ async function main() {
     // The load average before and after: other work on the machine skews the figures.
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: CORES, node: process.version, loadBefore, loadAfter: loadavg() },
     django: setup.django,
-    config: { quick: options.quick, rounds: options.rounds, seconds: options.seconds, threads: THREADS, connections: options.connections, workers: CORES, adapter: options.adapter, nestWorkers: options.nestWorkers, cores: CORES, nestGuardPath: NEST_GUARD_PATH },
+    config: { quick: options.quick, rounds: options.rounds, seconds: options.seconds, threads: THREADS, connections: options.connections, workers: CORES, adapter: options.adapter, nestWorkers: options.nestWorkers, verifiedSessionCache: options.verifiedSessionCache, only: options.only, cores: CORES, nestGuardPath: NEST_GUARD_PATH },
     hash,
     rss,
-    scenarios: Object.fromEntries(scenarios.map((s) => [s.key, { label: s.label, paths: s.paths, django: summarise(runs[s.key].django), nest: summarise(runs[s.key].nest), runs: runs[s.key] }])),
+    scenarios: Object.fromEntries(chosen.map((s) => [s.key, { label: s.label, paths: s.paths, django: summarise(runs[s.key].django), nest: summarise(runs[s.key].nest), runs: runs[s.key] }])),
   };
   results.targets = checkTargets(results);
 
   console.log(`\n${textTable(results)}`);
   mkdirSync(RESULTS, { recursive: true });
   // A --quick smoke check never replaces the last full results.
-  const name = options.quick ? 'django-vs-nest.quick' : 'django-vs-nest';
+  // So do a run with the verified-session cache and one of a few scenarios: each has its own files.
+  const name = ['django-vs-nest', options.verifiedSessionCache ? 'verified-cache' : '', options.only ? 'only' : '', options.quick ? 'quick' : ''].filter(Boolean).join('.');
   writeFileSync(join(RESULTS, `${name}.json`), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(RESULTS, `${name}.md`), markdown(results));
   console.log(`\nWritten: bench/results/${name}.json and bench/results/${name}.md`);

@@ -17,10 +17,42 @@ import { join } from 'node:path';
 export const DJANGO_LINES = ['3.2', '4.2', '5.2', '6.1'];
 
 /** Exact versions: a later upload must not change the tests under us. */
+// DRF and SimpleJWT come with each suite's own PyJWT (pure Python; the system python3-cryptography 38
+// under it gives the RS/ES algorithms), so a token is checked as a site on that suite checks it.
 const PINS = {
-  '4.2': { suite: 'trixie', packages: { 'python3-django': '3:4.2.28-0+deb13u2' } },
-  '5.2': { suite: 'sid', packages: { 'python3-django': '3:5.2.18-2', 'python3-asgiref': '3.12.1-1', 'python3-sqlparse': '0.5.5-2' } },
-  '6.1': { suite: 'experimental', packages: { 'python3-django': '3:6.1.1-1' }, extra: ['python3-argon2', 'python3-bcrypt', 'python3-pymysql', 'python3-psycopg2', 'python3-phpserialize', 'python3-redis', 'python3-django-redis', 'python3-pymemcache', 'python3-msgpack'] },
+  '4.2': {
+    suite: 'trixie',
+    packages: {
+      'python3-django': '3:4.2.28-0+deb13u2',
+      'python3-djangorestframework': '3.16.0-1',
+      'python3-djangorestframework-simplejwt': '5.5.0-1',
+      'python3-jwt': '2.10.1-2+deb13u1',
+    },
+  },
+  '5.2': {
+    suite: 'sid',
+    packages: {
+      'python3-django': '3:5.2.18-2',
+      'python3-asgiref': '3.12.1-1',
+      'python3-sqlparse': '0.5.5-2',
+      'python3-djangorestframework': '3.18.3+ds1-1',
+      'python3-djangorestframework-simplejwt': '5.5.1-3',
+      'python3-jwt': '2.15.1-1',
+    },
+  },
+  '6.1': {
+    suite: 'experimental',
+    packages: {
+      'python3-django': '3:6.1.1-1',
+      'python3-djangorestframework-simplejwt': '5.5.0-1',
+      'python3-jwt': '2.10.1-2+deb13u1',
+      'python3-cryptography': '43.0.0-3+deb13u1',
+    },
+    // trixie's DRF 3.16 fails on Django 6.x (it imports django.utils.cache.cc_delim_re, gone in 6.0):
+    // sid's pure-Python .deb goes into the root instead, its dependencies from trixie.
+    fromSid: { 'python3-djangorestframework': '3.18.3+ds1-1' },
+    extra: ['python3-argon2', 'python3-bcrypt', 'python3-pymysql', 'python3-psycopg2', 'python3-phpserialize', 'python3-redis', 'python3-django-redis', 'python3-pymemcache', 'python3-msgpack'],
+  },
 };
 
 export function cacheDir() {
@@ -69,21 +101,78 @@ function privateApt() {
   return { options, root };
 }
 
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * One builder at a time per cached line: several test runs (Jest workers, other sessions) may find
+ * the same line missing at once, and two builders in one staging folder break each other. The lock
+ * is a folder holding the builder's pid; a dead builder's lock is taken over. After waiting, the
+ * line another process just built is used as it is (`ready()`).
+ */
+function withBuildLock(name, ready, build) {
+  const lock = join(cacheDir(), `${name}.lock`);
+  const deadline = Date.now() + 40 * 60_000;
+  mkdirSync(cacheDir(), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // just created: its pid is being written
+    }
+    if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) fail(`another process (pid ${holder}) has been building ${name} for 40 minutes; remove ${lock} if it is gone`);
+    sleepSync(2000);
+  }
+  try {
+    return ready() ?? build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** 4.2 and 5.2: the pinned .debs unpacked into one folder. */
 function ensureUnpackedLine(line) {
   const dir = join(cacheDir(), `django-${line}`);
   const sitePackages = join(dir, 'usr', 'lib', 'python3', 'dist-packages');
-  if (existsSync(join(dir, '.complete'))) return sitePackages;
+  const specs = Object.entries(PINS[line].packages).map(([name, version]) => `${name}=${version}`);
+  // The marker lists what the folder holds: a folder unpacked from another pin list is rebuilt.
+  const marker = specs.join('\n') + '\n';
+  const ready = () => (existsSync(join(dir, '.complete')) && readFileSync(join(dir, '.complete'), 'utf8') === marker ? sitePackages : undefined);
+  return ready() ?? withBuildLock(`django-${line}`, ready, () => unpackLine(line, dir, specs, marker, sitePackages));
+}
+
+function unpackLine(line, dir, specs, marker, sitePackages) {
   const apt = privateApt();
   const work = join(cacheDir(), `download-${line}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const specs = Object.entries(PINS[line].packages).map(([name, version]) => `${name}=${version}`);
   run('apt-get', [...apt.options, 'download', ...specs], { cwd: work });
   const staging = `${dir}.partial`;
   rmSync(staging, { recursive: true, force: true });
   for (const deb of readdirSync(work).filter((f) => f.endsWith('.deb'))) run('dpkg', ['-x', join(work, deb), staging]);
-  writeFileSync(join(staging, '.complete'), specs.join('\n') + '\n');
+  writeFileSync(join(staging, '.complete'), marker);
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
   rmSync(work, { recursive: true, force: true });
@@ -96,10 +185,15 @@ function ensureRootLine(line) {
   const archive = `${dir}.tar.zst`;
   const pin = PINS[line];
   const specs = Object.entries(pin.packages).map(([name, version]) => `${name}=${version}`);
+  const sidSpecs = Object.entries(pin.fromSid ?? {}).map(([name, version]) => `${name}=${version}`);
   // The marker lists what the root holds: a root built from another package list is rebuilt.
-  const marker = [...specs, ...pin.extra].join('\n') + '\n';
+  const marker = [...specs, ...sidSpecs.map((spec) => `sid:${spec}`), ...pin.extra].join('\n') + '\n';
   const current = () => existsSync(join(dir, '.complete')) && readFileSync(join(dir, '.complete'), 'utf8') === marker;
   if (current()) return dir;
+  return withBuildLock(`django-${line}-root`, () => (current() ? dir : undefined), () => buildRoot(line, dir, archive, pin, specs, sidSpecs, marker, current));
+}
+
+function buildRoot(line, dir, archive, pin, specs, sidSpecs, marker, current) {
   rmSync(dir, { recursive: true, force: true });
   if (existsSync(archive)) {
     mkdirSync(dir, { recursive: true });
@@ -120,7 +214,13 @@ function ensureRootLine(line) {
   writeFileSync(join(staging, 'etc', 'apt', 'sources.list'), `deb ${uri} trixie main\ndeb [check-valid-until=no] ${uri} experimental main\n`);
   const chrootEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   run('chroot', [staging, 'apt-get', '-o', 'Acquire::Check-Valid-Until=false', 'update', '-qq'], { env: chrootEnv });
-  run('chroot', [staging, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...specs, ...pin.extra], { env: chrootEnv });
+  // sid's .debs are fetched with the private apt and installed by the root's apt as local files.
+  const incoming = join(staging, 'tmp', 'sid-debs');
+  mkdirSync(incoming, { recursive: true });
+  if (sidSpecs.length) run('apt-get', [...privateApt().options, 'download', ...sidSpecs], { cwd: incoming });
+  const localDebs = readdirSync(incoming).filter((f) => f.endsWith('.deb')).map((f) => `/tmp/sid-debs/${f}`);
+  run('chroot', [staging, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...specs, ...localDebs, ...pin.extra], { env: chrootEnv });
+  rmSync(incoming, { recursive: true, force: true });
   run('chroot', [staging, 'apt-get', 'clean'], { env: chrootEnv });
   rmSync(join(staging, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
   mkdirSync(join(staging, 'var', 'lib', 'apt', 'lists', 'partial'), { recursive: true });

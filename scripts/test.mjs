@@ -14,7 +14,9 @@ import { DJANGO_LINES, djangoRunner } from './django-lines.mjs';
 // debootstrap and zstd build and cache the Debian trixie root that runs Django 6.1.
 const DEBIAN_PACKAGES = ['debootstrap', 'zstd', 'python3-django', 'python3-argon2', 'python3-bcrypt', 'python3-phpserialize', 'python3-mysqldb', 'python3-psycopg2', 'php-cli', 'php-mysql', 'php-pgsql', 'php-sqlite3', 'nginx-light', 'chromium',
   // Django's cache session engines: redis-py, django-redis (with msgpack), pymemcache, and the servers the tests start.
-  'python3-redis', 'python3-django-redis', 'python3-msgpack', 'python3-pymemcache', 'redis-server', 'redis-tools', 'memcached', 'openssl'];
+  'python3-redis', 'python3-django-redis', 'python3-msgpack', 'python3-pymemcache', 'redis-server', 'redis-tools', 'memcached', 'openssl',
+  // DRF's TokenAuthentication and SimpleJWT (3.14.0 and 5.2.2 for 3.2); PyJWT with cryptography for the RS/ES algorithms.
+  'python3-djangorestframework', 'python3-djangorestframework-simplejwt', 'python3-jwt', 'python3-cryptography'];
 
 // The integration tests need these; started when down, and the run fails if they stay down.
 const SERVICES = [

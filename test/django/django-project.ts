@@ -66,6 +66,66 @@ export interface DjangoProjectEnv {
   redisSerializer?: 'pickle' | 'json' | 'msgpack';
   /** django-redis only: OPTIONS COMPRESSOR (default none). */
   redisCompressor?: 'none' | 'zlib';
+  /** PASSWORD_RESET_TIMEOUT in seconds; default Django's (259200). */
+  passwordResetTimeout?: number;
+  /** SIMPLE_JWT (the DJANGO_JWT_* variables); unset keys keep SimpleJWT's defaults. */
+  jwt?: DjangoJwtSettings;
+}
+
+/** SimpleJWT settings the project takes from the environment (bridge_site/settings.py). */
+export interface DjangoJwtSettings {
+  algorithm?: string;
+  /** Default SECRET_KEY; PEM for RS/ES. */
+  signingKey?: string;
+  verifyingKey?: string;
+  audience?: string;
+  issuer?: string;
+  leeway?: number;
+  /** Seconds. */
+  accessLifetime?: number;
+  refreshLifetime?: number;
+  rotateRefreshTokens?: boolean;
+  blacklistAfterRotation?: boolean;
+  updateLastLogin?: boolean;
+  userIdField?: string;
+  userIdClaim?: string;
+  authHeaderTypes?: string[];
+  tokenTypeClaim?: string;
+  jtiClaim?: string;
+  /** SimpleJWT 5.3+ (4.2, 5.2, 6.1); the project refuses them on 3.2's 5.2.2. */
+  checkRevokeToken?: boolean;
+  revokeTokenClaim?: string;
+}
+
+const JWT_ENV: Record<keyof DjangoJwtSettings, string> = {
+  algorithm: 'DJANGO_JWT_ALGORITHM',
+  signingKey: 'DJANGO_JWT_SIGNING_KEY',
+  verifyingKey: 'DJANGO_JWT_VERIFYING_KEY',
+  audience: 'DJANGO_JWT_AUDIENCE',
+  issuer: 'DJANGO_JWT_ISSUER',
+  leeway: 'DJANGO_JWT_LEEWAY',
+  accessLifetime: 'DJANGO_JWT_ACCESS_LIFETIME',
+  refreshLifetime: 'DJANGO_JWT_REFRESH_LIFETIME',
+  rotateRefreshTokens: 'DJANGO_JWT_ROTATE_REFRESH_TOKENS',
+  blacklistAfterRotation: 'DJANGO_JWT_BLACKLIST_AFTER_ROTATION',
+  updateLastLogin: 'DJANGO_JWT_UPDATE_LAST_LOGIN',
+  userIdField: 'DJANGO_JWT_USER_ID_FIELD',
+  userIdClaim: 'DJANGO_JWT_USER_ID_CLAIM',
+  authHeaderTypes: 'DJANGO_JWT_AUTH_HEADER_TYPES',
+  tokenTypeClaim: 'DJANGO_JWT_TOKEN_TYPE_CLAIM',
+  jtiClaim: 'DJANGO_JWT_JTI_CLAIM',
+  checkRevokeToken: 'DJANGO_JWT_CHECK_REVOKE_TOKEN',
+  revokeTokenClaim: 'DJANGO_JWT_REVOKE_TOKEN_CLAIM',
+};
+
+/** The DJANGO_JWT_* variables of a SimpleJWT configuration. */
+export function jwtProcessEnv(jwt: DjangoJwtSettings = {}): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [key, value] of Object.entries(jwt) as [keyof DjangoJwtSettings, unknown][]) {
+    if (value === undefined) continue;
+    vars[JWT_ENV[key]] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return vars;
 }
 
 export type DjangoSessionEngine = 'db' | 'cache' | 'cached_db' | 'signed_cookies';
@@ -362,6 +422,8 @@ export class DjangoProject {
       DJANGO_CACHE_VERSION: e.cacheVersion === undefined ? undefined : String(e.cacheVersion),
       DJANGO_REDIS_SERIALIZER: e.redisSerializer,
       DJANGO_REDIS_COMPRESSOR: e.redisCompressor,
+      DJANGO_PASSWORD_RESET_TIMEOUT: e.passwordResetTimeout === undefined ? undefined : String(e.passwordResetTimeout),
+      ...jwtProcessEnv(e.jwt),
     };
     return Object.fromEntries(Object.entries(vars).filter((kv): kv is [string, string] => kv[1] !== undefined));
   }

@@ -6,6 +6,8 @@ Bytes travel as {"$b64": "..."} so that non-UTF-8 data survives the trip.
 
 Ops live in ops_*.py modules beside this file; each exports OPS = {name: function(req)}.
 Started by oracle.ts with the runner of test/django/django-line.ts (DJANGO_LINE picks the line).
+With DJANGO_BRIDGE_ORACLE_PROJECT=1 it runs on the test project's settings and database instead
+(oracle.ts djangoProjectBatch): the DRF, SimpleJWT and password-reset ops read and write real tables.
 """
 import base64
 import importlib
@@ -36,13 +38,24 @@ HASHER_CLASSES = [
     'CryptPasswordHasher',
 ]
 
-settings.configure(
-    SECRET_KEY='oracle-default-secret-key',
-    INSTALLED_APPS=['django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.sessions'],
-    DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}},
-    USE_TZ=True,
-    PASSWORD_HASHERS=['django.contrib.auth.hashers.' + name for name in HASHER_CLASSES if hasattr(hasher_module, name)],
-)
+PROJECT_MODE = os.environ.get('DJANGO_BRIDGE_ORACLE_PROJECT') == '1'
+if PROJECT_MODE:
+    # Project mode (oracle.ts djangoProjectBatch): the test project's settings and database, from its
+    # DJANGO_* environment, with DRF and SimpleJWT installed; ops that need tables run here.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'project'))
+    os.environ['DJANGO_SETTINGS_MODULE'] = 'bridge_site.settings'
+    from bridge_site import settings as project_settings
+
+    if project_settings.BRIDGE_REFUSED:
+        raise SystemExit('Django %s cannot run this configuration: %s' % (django.get_version(), '; '.join(project_settings.BRIDGE_REFUSED)))
+else:
+    settings.configure(
+        SECRET_KEY='oracle-default-secret-key',
+        INSTALLED_APPS=['django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.sessions'],
+        DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}},
+        USE_TZ=True,
+        PASSWORD_HASHERS=['django.contrib.auth.hashers.' + name for name in HASHER_CLASSES if hasattr(hasher_module, name)],
+    )
 django.setup()
 
 

@@ -34,14 +34,52 @@ function fromWire(value: unknown): unknown {
 
 /** Runs a batch of requests in one Python process of the line; results come back in order. */
 export function djangoBatch(requests: OracleRequest[], line?: DjangoLine): OracleResult[] {
+  return runOracle(requests, line, {});
+}
+
+/**
+ * The test project an oracle batch runs on (a DjangoProject from django-project.ts): its line and
+ * the DJANGO_* variables of its settings and database.
+ */
+export interface OracleProject {
+  readonly line: DjangoLine;
+  processEnv(): Record<string, string>;
+}
+
+/**
+ * Runs a batch on the test project's settings and database (oracle.py's project mode): the ops that
+ * need DRF's and SimpleJWT's tables (ops_drf, ops_jwt, project_request, password_reset_* by username).
+ * Migrate the project first.
+ */
+export function djangoProjectBatch(project: OracleProject, requests: OracleRequest[]): OracleResult[] {
+  return runOracle(requests, project.line, { ...project.processEnv(), DJANGO_BRIDGE_ORACLE_PROJECT: '1' });
+}
+
+/** djangoProjectBatch of which every request must succeed. */
+export function djangoProjectAll<T = unknown>(project: OracleProject, requests: OracleRequest[]): T[] {
+  return djangoProjectBatch(project, requests).map((r, i) => {
+    if (r.error !== undefined) throw new Error(`Django raised on request ${i} (${requests[i].op}): ${r.error}`);
+    return r.ok as T;
+  });
+}
+
+/** One project-mode request; throws if Django raised. */
+export function djangoProject<T = unknown>(project: OracleProject, request: OracleRequest): T {
+  return djangoProjectAll<T>(project, [request])[0];
+}
+
+function runOracle(requests: OracleRequest[], line: DjangoLine | undefined, extraEnv: Record<string, string>): OracleResult[] {
   const python = pythonFor(line);
-  // The runner decides which Django Python sees: never inherit another PYTHONPATH or PYTHONHOME.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PYTHONPATH' && k !== 'PYTHONHOME' && k !== 'PYTHONDONTWRITEBYTECODE'));
+  // The runner decides which Django Python sees: never inherit another PYTHONPATH or PYTHONHOME,
+  // nor the DJANGO_* of the test process (project mode gets the project's own).
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'PYTHONPATH' && k !== 'PYTHONHOME' && k !== 'PYTHONDONTWRITEBYTECODE' && !k.startsWith('DJANGO_')),
+  );
   const run = spawnSync(python.command[0], [...python.command.slice(1), ORACLE], {
     input: JSON.stringify(toWire(requests)),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...inherited, ...python.env, PYTHONIOENCODING: 'utf-8' },
+    env: { ...inherited, ...python.env, ...extraEnv, PYTHONIOENCODING: 'utf-8' },
     // A stuck Django must fail the test, not hang the run (batches of slow hashes take seconds).
     timeout: 300_000,
   });

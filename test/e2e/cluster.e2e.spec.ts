@@ -1,7 +1,7 @@
-import { nginxConfig } from '../support/nginx-config.js';
+import { nginxConfig, startNginx } from '../support/nginx-config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PASSWORD, sharedMariaDb, type SharedDatabases } from './cluster/shared-mariadb.js';
@@ -18,7 +18,6 @@ import { freePort, runSampleExpectingFailure, SAMPLE_CLUSTER, startSampleProcess
  */
 
 const CLUSTER_READY = /cluster listening on (http:\/\/\S+)/;
-const NGINX = '/usr/sbin/nginx';
 
 /** 127.0.0.1 rather than localhost, which may resolve to ::1 first. */
 const ipv4 = (url: string) => url.replace('//localhost:', '//127.0.0.1:');
@@ -233,7 +232,6 @@ describe('the sample as separate processes behind a real nginx, on shared MariaD
   let pb: string;
 
   beforeAll(async () => {
-    expect(spawnSync(NGINX, ['-v']).status).toBe(0); // Debian's nginx-light; npm test installs it
     db = sharedMariaDb();
     dir = mkdtempSync(join(tmpdir(), 'djb-processes-'));
     mkdirSync(join(dir, 'tmp'));
@@ -242,17 +240,8 @@ describe('the sample as separate processes behind a real nginx, on shared MariaD
     b = await startSampleProcess(dir, db.env);
     [pa, pb] = [String(a.child.pid), String(b.child.pid)];
     const port = await freePort();
-    writeFileSync(join(dir, 'nginx.conf'), balancerConfig(dir, port, [a.port, b.port]));
-    nginx = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+    nginx = await startNginx(dir, port, balancerConfig(dir, port, [a.port, b.port]));
     front = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      try {
-        await send(front, '/health');
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
   }, 180_000);
 
   afterAll(async () => {

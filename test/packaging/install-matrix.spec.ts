@@ -254,7 +254,11 @@ describe('install matrix: packed tarballs in fresh Nest apps', () => {
         expect({ hasher: user.hasher, password, ...JSON.parse(answer) }).toEqual({ hasher: user.hasher, password, ok });
       }
     }
-    return `/health /ws ${HASHED_USERS.map((u) => u.hasher).join(' ')}`;
+    const jwt = await fetch(`${app.url}/jwt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: USERNAME }), signal: AbortSignal.timeout(10_000) });
+    const jwtAnswer = await jwt.text();
+    if (jwt.status !== 200) throw new Error(`POST /jwt: ${jwt.status} ${jwtAnswer.slice(0, 300)}\n${app.output()}`);
+    expect(JSON.parse(jwtAnswer)).toEqual({ username: USERNAME });
+    return `/health /ws ${HASHED_USERS.map((u) => u.hasher).join(' ')} jose`;
   }
 });
 

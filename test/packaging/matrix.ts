@@ -13,7 +13,7 @@ export interface MatrixTree {
   typeorm: '0.3' | '1';
   /** Adds @nestjs/passport of the tree's Nest line, and a Passport route to its CJS app. */
   passport: boolean;
-  /** Adds @nestjs/terminus, @nestjs/swagger, @nestjs/websockets, @nestjs/platform-ws, argon2 and bcrypt, used by both apps. */
+  /** Adds @nestjs/terminus, @nestjs/swagger, @nestjs/websockets, @nestjs/platform-ws, argon2, bcrypt and jose, used by both apps. */
   ecosystem: boolean;
   /** Adds mysql2 and pg: the CJS app also runs over MariaDB and PostgreSQL (Django's tables made there by Django). */
   drivers: boolean;
@@ -51,7 +51,7 @@ const NEWEST_11: Pins = {
   sqlite: '10.1.0',
   common: COMMON,
   passport: { '@nestjs/passport': '11.0.5', passport: '0.7.0', 'passport-custom': '1.2.1' },
-  ecosystem: { '@nestjs/terminus': '11.1.1', '@nestjs/swagger': '11.4.7', '@nestjs/websockets': '11.2.6', '@nestjs/platform-ws': '11.2.6', argon2: '0.45.1', bcrypt: '6.0.0' },
+  ecosystem: { '@nestjs/terminus': '11.1.1', '@nestjs/swagger': '11.4.7', '@nestjs/websockets': '11.2.6', '@nestjs/platform-ws': '11.2.6', argon2: '0.45.1', bcrypt: '6.0.0', jose: '6.2.19' },
   drivers: { mysql2: '3.24.6', pg: '8.23.1' },
 };
 const NEWEST_12: Pins = {
@@ -61,7 +61,7 @@ const NEWEST_12: Pins = {
   sqlite: '12.11.1',
   common: COMMON,
   passport: { '@nestjs/passport': '12.0.0', passport: '0.7.0', 'passport-custom': '1.2.1' },
-  ecosystem: { '@nestjs/terminus': '12.1.0', '@nestjs/swagger': '12.0.2', '@nestjs/websockets': '12.1.1', '@nestjs/platform-ws': '12.1.1', argon2: '0.45.1', bcrypt: '6.0.0' },
+  ecosystem: { '@nestjs/terminus': '12.1.0', '@nestjs/swagger': '12.0.2', '@nestjs/websockets': '12.1.1', '@nestjs/platform-ws': '12.1.1', argon2: '0.45.1', bcrypt: '6.0.0', jose: '6.2.19' },
   drivers: { mysql2: '3.24.6', pg: '8.23.1' },
 };
 /**
@@ -84,7 +84,7 @@ const FLOOR_11: Pins = {
   sqlite: '9.0.0',
   common: { 'reflect-metadata': '0.2.0', rxjs: '7.2.0' },
   passport: { '@nestjs/passport': '11.0.2', passport: '0.6.0', 'passport-custom': '1.1.0' },
-  ecosystem: { '@nestjs/terminus': '11.0.0', '@nestjs/swagger': '11.0.1', '@nestjs/websockets': '11.0.0', '@nestjs/platform-ws': '11.0.5', argon2: '0.40.1', bcrypt: '5.0.1' },
+  ecosystem: { '@nestjs/terminus': '11.0.0', '@nestjs/swagger': '11.0.1', '@nestjs/websockets': '11.0.0', '@nestjs/platform-ws': '11.0.5', argon2: '0.40.1', bcrypt: '5.0.1', jose: '5.10.0' },
   // TypeORM 0.3.20 takes mysql2 ^3.0.1 and pg ^8.5.1.
   drivers: { mysql2: '3.0.1', pg: '8.5.1' },
 };
@@ -95,7 +95,7 @@ const FLOOR_12: Pins = {
   sqlite: '12.0.0',
   common: { 'reflect-metadata': '0.2.0', rxjs: '7.2.0' },
   passport: { '@nestjs/passport': '12.0.0', passport: '0.6.0', 'passport-custom': '1.1.0' },
-  ecosystem: { '@nestjs/terminus': '12.0.0', '@nestjs/swagger': '12.0.0', '@nestjs/websockets': '12.0.1', '@nestjs/platform-ws': '12.0.1', argon2: '0.40.1', bcrypt: '5.0.1' },
+  ecosystem: { '@nestjs/terminus': '12.0.0', '@nestjs/swagger': '12.0.0', '@nestjs/websockets': '12.0.1', '@nestjs/platform-ws': '12.0.1', argon2: '0.40.1', bcrypt: '5.0.1', jose: '5.10.0' },
   // TypeORM 1 takes mysql2 ^3.15.3.
   drivers: { mysql2: '3.15.3', pg: '8.5.1' },
 };

@@ -242,7 +242,7 @@ describe('dependencies', () => {
     expect(nest.dependencies).toEqual({ '@django-bridge/core': manifest('core').version });
     const core = manifest('core');
     expect(Object.keys(core.dependencies ?? {})).toEqual(['pako']);
-    expect(core.peerDependenciesMeta).toEqual({ argon2: { optional: true }, bcrypt: { optional: true } });
+    expect(core.peerDependenciesMeta).toEqual({ argon2: { optional: true }, bcrypt: { optional: true }, jose: { optional: true } });
   });
 });
 

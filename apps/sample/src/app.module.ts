@@ -10,6 +10,8 @@ import { HealthController } from './health.controller.js';
 import { NotesController } from './notes/notes.controller.js';
 import { APP_DATA_SOURCE, NotesService } from './notes/notes.service.js';
 import { PagesController } from './pages/pages.controller.js';
+import { PasswordResetController } from './auth/password-reset.controller.js';
+import { TokenController } from './auth/token.controller.js';
 import { SecretController } from './secret/secret.controller.js';
 import { MeResolver } from './graphql/me.resolver.js';
 import { sampleGraphQLModule } from './graphql/sample-graphql.js';
@@ -42,11 +44,19 @@ export class AppModule {
           ...(cache ? { caches: { default: cache } } : {}),
           useTz: config.useTz,
           timeZone: config.timeZone,
+          // DRF's DEFAULT_AUTHENTICATION_CLASSES for DjangoAuthGuard (GET /api/me), from
+          // DJANGO_AUTHENTICATION: the session cookie, `Authorization: Token <key>`
+          // (rest_framework.authtoken) and `Authorization: Bearer <access>` (SimpleJWT with its
+          // defaults: HS256 with SECRET_KEY, the user_id claim), with the blacklist app, so a
+          // refresh token can be revoked. POST /api/token/ works whenever "jwt" is listed.
+          authentication: config.authentication,
+          verifiedSessionCache: config.verifiedSessionCache,
+          ...(config.authentication.includes('jwt') ? { simpleJwt: { blacklist: true } } : {}),
         }),
         // The same who-am-I and login over GraphQL (POST /graphql) and socket.io (event "whoami").
         sampleGraphQLModule(config.httpAdapter),
       ],
-      controllers: [HealthController, AuthController, NotesController, ForwardAuthController, SecretController, PagesController],
+      controllers: [HealthController, AuthController, NotesController, ForwardAuthController, SecretController, PagesController, PasswordResetController, ...(config.authentication.includes('jwt') ? [TokenController] : [])],
       providers: [UserViewService, NotesService, MeResolver, WhoamiGateway, { provide: APP_DATA_SOURCE, useValue: databases.app }],
     };
   }

@@ -31,6 +31,17 @@ export class SuspiciousSession extends DjangoBridgeError {
  */
 export class PicklingError extends SerializationError {}
 
+/**
+ * Session data read synchronously before the session was loaded: a programming error, not bad
+ * input. The message names the ways out (await load(); in Nest, @LoadSession() or
+ * sessionLoading: 'eager').
+ */
+export class SessionNotLoaded extends DjangoBridgeError {
+  constructor() {
+    super('Session not loaded: await session.load() first (in Nest: mark the handler @LoadSession() or @CurrentSession(), await DjangoSessionService.load(req), or set sessionLoading: \'eager\')');
+  }
+}
+
 /** A password hash string that names no enabled hasher. */
 export class UnknownPasswordHasher extends DjangoBridgeError {}
 

@@ -77,3 +77,13 @@ export { IntegerTooLong, ExpandedSizeExceeded } from './limits/limit-errors.js';
 export { limitedSerializer, type DecodeLimits } from './limits/decode-limits.js';
 export { DEFAULT_INT_MAX_STR_DIGITS, INT_MAX_STR_DIGITS_THRESHOLD, setIntMaxStrDigits, getIntMaxStrDigits } from './limits/int-max-str-digits.js';
 export { checkExpandedSize, DEFAULT_MAX_EXPANDED_BYTES, type ExpansionFormat, type ExpandedSizeOptions } from './limits/expanded-size.js';
+
+// SimpleJWT (rest_framework_simplejwt) tokens; needs the optional package "jose"
+export * from './jwt/index.js';
+
+// django.contrib.auth.tokens (password-reset links) and django.utils.http's uidb64
+export * from './password-reset/index.js';
+// HttpRequest.get_signed_cookie / HttpResponse.set_signed_cookie, and Set-Cookie headers as Django writes them
+export { signCookieValue, unsignCookieValue, signedCookieSalt, defaultSignedCookieSaltFormat, defaultLegacySaltFallback, type SignedCookieSaltFormat, type SignedCookieKeys, type SignedCookieValueOptions, type UnsignCookieValueOptions } from './signing/signed-cookie.js';
+export { setCookieHeader, type SetCookieOptions } from './http/set-cookie.js';
+export { quoteCookieValue } from './http/cookie-value-quote.js';

@@ -12,6 +12,8 @@ export const REQUIRED_PERMISSIONS_KEY = 'django-bridge:permissions';
 export const REQUIRED_GROUPS_KEY = 'django-bridge:groups';
 export const STAFF_ONLY_KEY = 'django-bridge:staff-only';
 export const SUPERUSER_ONLY_KEY = 'django-bridge:superuser-only';
+/** The credentials a route accepts, by name (@AuthenticateWith). */
+export const AUTHENTICATE_WITH_KEY = 'django-bridge:authenticate-with';
 /** The handler reads the session, so the session interceptor loads it before the handler runs. */
 export const LOADS_SESSION_KEY = 'django-bridge:loads-session';
 

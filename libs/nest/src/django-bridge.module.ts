@@ -3,6 +3,17 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DjangoAuthService } from './auth/django-auth.service.js';
 import { DjangoPermissionsGuard } from './auth/django-permissions.guard.js';
 import { DjangoSessionGuard } from './auth/django-session.guard.js';
+import { DjangoAuthGuard } from './auth/django-auth.guard.js';
+import { DjangoCredentials } from './auth/credentials/django-credentials.js';
+import { SessionCredential } from './auth/credentials/session-credential.js';
+import { createDrfTokenStore } from './drf-token/create-drf-token-store.js';
+import { DrfTokenCredential } from './drf-token/drf-token.credential.js';
+import { DrfTokenService } from './drf-token/drf-token.service.js';
+import { DrfTokenStore } from './drf-token/drf-token-store.js';
+import { createTokenBlacklistStore } from './simple-jwt/create-token-blacklist-store.js';
+import { SimpleJwtCredential } from './simple-jwt/simple-jwt-credential.js';
+import { SimpleJwtService } from './simple-jwt/simple-jwt.service.js';
+import { TokenBlacklistStore } from './simple-jwt/token-blacklist-store.js';
 import { DjangoForwardAuthService } from './auth/django-forward-auth.service.js';
 import { DjangoCsrfGuard } from './csrf/django-csrf.guard.js';
 import { DjangoCsrfService } from './csrf/django-csrf.service.js';
@@ -23,6 +34,8 @@ import { GuardedUserStore } from './users/guarded-user-store.js';
 import { TypeOrmUserStore } from './users/typeorm-user.store.js';
 import { SecretKeyMonitor } from './startup/secret-key-monitor.js';
 import { DjangoStartupChecks } from './startup/startup-checks.js';
+import { DjangoPasswordResetService } from './password-reset/django-password-reset.service.js';
+import { DjangoSignedCookies } from './signed-cookies/django-signed-cookies.service.js';
 
 const SERVICES: Provider[] = [
   { provide: DJANGO_BRIDGE_OPTIONS, useFactory: (raw: DjangoBridgeOptions) => resolveBridgeOptions(raw), inject: [DJANGO_BRIDGE_RAW_OPTIONS] },
@@ -37,12 +50,24 @@ const SERVICES: Provider[] = [
   DjangoAuthService,
   DjangoForwardAuthService,
   DjangoSessionGuard,
+  SessionCredential,
+  // DRF's authtoken_token: the application's `drfToken.store` or the table on the routed databases.
+  { provide: DrfTokenStore, useFactory: (o: ResolvedBridgeOptions) => createDrfTokenStore(o), inject: [DJANGO_BRIDGE_OPTIONS] },
+  DrfTokenCredential,
+  DrfTokenService,
+  { provide: TokenBlacklistStore, useFactory: (o: ResolvedBridgeOptions) => createTokenBlacklistStore(o), inject: [DJANGO_BRIDGE_OPTIONS] },
+  SimpleJwtService,
+  SimpleJwtCredential,
+  DjangoCredentials,
+  DjangoAuthGuard,
   DjangoPermissionsGuard,
   DjangoCsrfGuard,
   DjangoSocketService,
   DjangoStartupChecks,
+  DjangoPasswordResetService,
+  DjangoSignedCookies,
 ];
-const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionStore, DjangoUserStore, DjangoCaches, SecretKeyMonitor, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoPermissionsGuard, DjangoCsrfGuard, DjangoSocketService];
+const EXPORTS = [DJANGO_BRIDGE_OPTIONS, DjangoSessionStore, DjangoUserStore, DjangoCaches, SecretKeyMonitor, DjangoSessionService, DjangoCsrfService, DjangoAuthService, DjangoForwardAuthService, DjangoSessionGuard, DjangoCredentials, DjangoAuthGuard, DjangoPermissionsGuard, DjangoCsrfGuard, DjangoSocketService, DjangoPasswordResetService, DjangoSignedCookies, DrfTokenStore, DrfTokenCredential, DrfTokenService, TokenBlacklistStore, SimpleJwtService, SimpleJwtCredential];
 
 /** The global enhancers that `registerGlobals` leaves on. */
 function globalProviders(globals: DjangoBridgeGlobals): Provider[] {

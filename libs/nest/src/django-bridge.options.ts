@@ -13,6 +13,10 @@ import { DEFAULT_DATABASE_TIMEOUT } from './database/bounded-query.js';
 import { DEFAULT_STORE_TIMEOUT } from './database/store-deadline.js';
 import { resolveStartupChecks, type ResolvedStartupChecks, type StartupCheckOptions } from './startup/startup-check-options.js';
 import { PasswordHashingOptionError, resolvePasswordHashingOptions, type PasswordHashingOptions, type ResolvedPasswordHashingOptions } from './auth/password-hashing-limiter.js';
+import { resolvePasswordResetOptions, type PasswordResetOptions, type ResolvedPasswordResetOptions } from './password-reset/password-reset-options.js';
+import { resolveDrfTokenOptions, type DrfTokenOptions, type ResolvedDrfTokenOptions } from './drf-token/drf-token-options.js';
+import { resolveSimpleJwtOptions, type ResolvedSimpleJwtOptions, type SimpleJwtOptions } from './simple-jwt/simple-jwt.options.js';
+import { resolveSignedCookiesOptions, type ResolvedSignedCookiesOptions, type SignedCookiesOptions } from './signed-cookies/signed-cookies-options.js';
 
 /**
  * Options of DjangoBridgeModule. Names are Django's settings in camelCase, so values can be copied
@@ -118,6 +122,22 @@ export interface DjangoBridgeOptions {
   sessionKeyPattern?: RegExp;
   /** AUTHENTICATION_BACKENDS: `_auth_user_backend` must be one of these. Default ModelBackend. */
   authenticationBackends?: string[];
+  /**
+   * The credentials DjangoAuthGuard accepts, tried in this order (DRF's
+   * DEFAULT_AUTHENTICATION_CLASSES): 'session' (the cookie), 'token' (DRF's `Authorization: Token`,
+   * see `drfToken`), 'jwt' (SimpleJWT's bearer tokens, see `simpleJwt`), or a name registered with
+   * DjangoCredentials.register. Default ['session']. A route narrows it with @AuthenticateWith.
+   */
+  authentication?: string[];
+  /** DRF's TokenAuthentication (the 'token' credential): `keyword` (default 'Token'), `table` (default 'authtoken_token'), or a `store` of the application's own. */
+  drfToken?: DrfTokenOptions;
+  /**
+   * SimpleJWT (the 'jwt' credential, SimpleJwtService): SIMPLE_JWT in camelCase (signingKey,
+   * algorithm, audience, issuer, leeway, lifetimes in seconds, userIdField/userIdClaim,
+   * authHeaderTypes, rotateRefreshTokens, blacklistAfterRotation, updateLastLogin, ...) and
+   * `blacklist: true` when token_blacklist is installed. Needs the package "jose". Default off.
+   */
+  simpleJwt?: SimpleJwtOptions;
   /** PASSWORD_HASHERS by algorithm name, preferred first; default that of `djangoVersion`. */
   passwordHashers?: string[];
   /**
@@ -178,9 +198,18 @@ export interface DjangoBridgeOptions {
    * StartupCheckOptions (5 attempts within 10 s); false for apps that must start with the database down.
    */
   startupChecks?: boolean | StartupCheckOptions;
+  /** Django's password-reset links (PASSWORD_RESET_TIMEOUT, the e-mail field, 3.2's algorithm). */
+  passwordReset?: PasswordResetOptions;
+  /** get_signed_cookie / set_signed_cookie: the salt format of the site's release. */
+  signedCookies?: SignedCookiesOptions;
 }
 
-export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'passwordWorkFactors' | 'sessionKeyPattern' | 'databases' | 'databaseRouters' | 'sessionEngine' | 'userStore' | 'dataSource' | 'startupChecks'>> {
+export interface ResolvedBridgeOptions extends Required<Omit<DjangoBridgeOptions, 'sessionCookieDomain' | 'csrfCookieDomain' | 'userModel' | 'passwordHashers' | 'passwordWorkFactors' | 'sessionKeyPattern' | 'databases' | 'databaseRouters' | 'sessionEngine' | 'userStore' | 'dataSource' | 'drfToken' | 'simpleJwt' | 'startupChecks' | 'passwordReset' | 'signedCookies'>> {
+  drfToken: ResolvedDrfTokenOptions;
+  /** Null when `simpleJwt` is not given. */
+  simpleJwt: ResolvedSimpleJwtOptions | null;
+  passwordReset: ResolvedPasswordResetOptions;
+  signedCookies: ResolvedSignedCookiesOptions;
   startupChecks: ResolvedStartupChecks;
   /** The engine by short name, or the application's own store. */
   sessionEngine: SessionEngineName | SessionBackend;
@@ -338,6 +367,10 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   const databases = resolveDatabases(options, userStore === null || sessionEngine === 'db' || sessionEngine === 'cached_db');
   const storeClass = options.sessionStoreClass ?? 'SessionStore';
   if (!/^[A-Za-z_][\w.<>]*$/.test(storeClass)) fail('sessionStoreClass', 'must be a Python class __qualname__');
+  const authentication = options.authentication ?? ['session'];
+  if (!Array.isArray(authentication) || authentication.length === 0 || authentication.some((name) => typeof name !== 'string' || !name) || new Set(authentication).size !== authentication.length) fail('authentication', 'must be a non-empty list of distinct credential names (session, token, jwt)');
+  const drfToken = resolveDrfTokenOptions(options.drfToken);
+  if (authentication.includes('token') && !drfToken.store && !databases) fail('drfToken', 'needs the authtoken_token table: give dataSource or databases, or drfToken.store');
   const backends = options.authenticationBackends ?? [MODEL_BACKEND];
   if (!Array.isArray(backends) || backends.length === 0 || backends.some((b) => typeof b !== 'string' || !b)) fail('authenticationBackends', 'must be a non-empty list of dotted paths');
   const timeZone = options.timeZone ?? 'UTC';
@@ -378,6 +411,9 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
   } catch (err) {
     fail('userModel', (err as Error).message);
   }
+  const simpleJwt = resolveSimpleJwtOptions(options.simpleJwt, { secretKey: options.secretKey, djangoVersion, userModel });
+  if (authentication.includes('jwt') && !simpleJwt) fail('simpleJwt', "is needed by the 'jwt' credential in authentication (give {} for SimpleJWT's defaults)");
+  if (simpleJwt?.blacklist && !simpleJwt.blacklistStore && !databases) fail('simpleJwt.blacklist', 'needs the token_blacklist tables: give dataSource or databases, or simpleJwt.blacklistStore');
   return {
     secretKey: options.secretKey,
     secretKeyFallbacks: fallbacks,
@@ -407,6 +443,9 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     sessionStoreClass: storeClass,
     sessionKeyPattern: options.sessionKeyPattern ?? (serializer === 'php' ? PHP_SESSION_KEY_PATTERN : undefined),
     authenticationBackends: backends,
+    authentication: [...authentication],
+    drfToken,
+    simpleJwt,
     useTz: options.useTz ?? true,
     timeZone,
     userModel,
@@ -414,6 +453,8 @@ export function resolveBridgeOptions(options: DjangoBridgeOptions): ResolvedBrid
     passwordUpgrade,
     passwordHashing,
     verifiedSessionCache: resolveVerifiedSessionCache(options.verifiedSessionCache),
+    passwordReset: resolvePasswordResetOptions(options.passwordReset, djangoVersion),
+    signedCookies: resolveSignedCookiesOptions(options.signedCookies, djangoVersion),
     sessionSalt: `django.contrib.sessions.${storeClass}`,
     csrfCookieName,
     csrfCookieAge: csrfAge,

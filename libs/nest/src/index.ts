@@ -35,8 +35,12 @@ export { RequestConnections } from './database/request-connections.js';
 export type { UserAuthorization } from './users/user-authorization.js';
 export { VerifiedSessionCache, resolveVerifiedSessionCache, type VerifiedSessionCacheOptions } from './auth/verified-session-cache.js';
 export { DjangoSessionGuard } from './auth/django-session.guard.js';
+export { DjangoAuthGuard } from './auth/django-auth.guard.js';
+export { DjangoCredentials } from './auth/credentials/django-credentials.js';
+export { SessionCredential } from './auth/credentials/session-credential.js';
+export type { DjangoCredential, CredentialMatch } from './auth/credentials/django-credential.js';
 export { DjangoPermissionsGuard } from './auth/django-permissions.guard.js';
-export { Public, OptionalAuth, RequirePermissions, RequireGroups, StaffOnly, SuperuserOnly, CurrentUser, CurrentSession, LoadSession, currentUser } from './decorators/auth.decorators.js';
+export { Public, OptionalAuth, RequirePermissions, RequireGroups, StaffOnly, SuperuserOnly, CurrentUser, CurrentSession, LoadSession, AuthenticateWith, CurrentCredential, currentUser } from './decorators/auth.decorators.js';
 export type { DjangoRequest } from './http/django-request.js';
 export { TypeOrmUserStore, type TypeOrmUserStoreOptions } from './users/typeorm-user.store.js';
 export { DjangoUserStore } from './users/django-user-store.js';
@@ -69,3 +73,9 @@ export { DjangoForwardAuthService, encodeHeaderValue, type ForwardAuthDecision, 
 export { parseAccessRule, InvalidAccessRule, type AccessRule } from './auth/access-rule.js';
 export { missingConnectTimeout } from './startup/connect-timeout-warning.js';
 export type { CacheDecodeLimits } from './cache/create-django-cache.js';
+// Django's other credentials and links: password-reset tokens, signed cookies, DRF tokens, SimpleJWT.
+export * from './password-reset/index.js';
+export * from './signed-cookies/index.js';
+export * from './drf-token/index.js';
+// SimpleJWT (rest_framework_simplejwt): the 'jwt' credential, SimpleJwtService, the token_blacklist tables
+export * from './simple-jwt/index.js';

@@ -436,7 +436,8 @@ def sqlmigrate(req):
 
 
 def schema_bundle(req):
-    """What `migrate` does on an empty database for contenttypes, auth and sessions, as data: the
+    """What `migrate` does on an empty database for contenttypes, auth, sessions, DRF's authtoken and
+    SimpleJWT's token_blacklist (the apps whose tables the bridge reads and writes), as data: the
     recorder's table, every migration's SQL (sqlmigrate's collect_sql) in plan order, the migration
     rows, and the content types and permissions post_migrate created (read back from this database,
     which must have just been migrated). The notes app's rows are included so notes.* permissions
@@ -445,7 +446,7 @@ def schema_bundle(req):
     from django.db.migrations.executor import MigrationExecutor
     from django.db.migrations.recorder import MigrationRecorder
 
-    apps = ('contenttypes', 'auth', 'sessions')
+    apps = ('contenttypes', 'auth', 'sessions', 'authtoken', 'token_blacklist')
 
     def statements(collected):
         out = []
@@ -465,7 +466,19 @@ def schema_bundle(req):
     executor = MigrationExecutor(connection)
     targets = [key for key in executor.loader.graph.leaf_nodes() if key[0] in apps]
     plan = [(m, backwards) for m, backwards in executor.migration_plan(targets, clean_start=True) if m.app_label in apps]
-    sql = statements(executor.loader.collect_sql(plan))
+    # Django's own apps replay their migrations' SQL. The token apps' migrations alter constraints
+    # whose intermediate names only introspection of the intermediate schema knows (MySQL and
+    # PostgreSQL then refuse the replay), so those get their models' final tables, which is what
+    # `migrate` leaves behind.
+    final_apps = ('authtoken', 'token_blacklist')
+    sql = statements(executor.loader.collect_sql([(m, b) for m, b in plan if m.app_label not in final_apps]))
+    from django.apps import apps as registry
+    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+        for label in final_apps:
+            for model in registry.get_app_config(label).get_models():
+                if model._meta.managed and not model._meta.proxy:
+                    editor.create_model(model)
+    sql += statements(editor.collected_sql)
 
     labels = apps + ('notes',)
     with connection.cursor() as cursor:

@@ -1,7 +1,7 @@
-import { nginxConfig } from '../../support/nginx-config.js';
+import { nginxConfig, startNginx } from '../../support/nginx-config.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SECRET_KEY } from '../../../apps/sample/src/config/sample.config.js';
@@ -11,7 +11,6 @@ import { BRIDGE_VERSION } from '../support/django-line.js';
 import { basic, SAMPLE_ADAPTERS } from './sample-harness.js';
 import { freePort, REPO_DIR, runSampleExpectingFailure, startSampleProcess, type SampleProcess } from './sample-process.js';
 
-const NGINX = '/usr/sbin/nginx';
 const { demo, reader } = DEMO_ACCOUNTS;
 
 /** nginx in front of the sample: static files under /secret/ guarded by auth_request to /auth/check. */
@@ -65,24 +64,14 @@ describe.each(SAMPLE_ADAPTERS)('the built sample (npm start, HTTP_ADAPTER=%s) be
   let django: DjangoProject;
 
   beforeAll(async () => {
-    expect(spawnSync(NGINX, ['-v']).status).toBe(0); // Debian's nginx-light; npm test installs it
     dir = mkdtempSync(join(tmpdir(), 'djb-nginx-'));
     mkdirSync(join(dir, 'tmp'));
     // No DJANGO_DATABASE_URL: the embedded SQLite databases under ./var, as on a fresh machine.
     // DJANGO_VERSION names the run's Django line, which checks the schema and logins below.
     app = await startSampleProcess(dir, { DJANGO_VERSION: BRIDGE_VERSION, HTTP_ADAPTER: adapter });
     const port = await freePort();
-    writeFileSync(join(dir, 'nginx.conf'), sampleNginxConfig(dir, port, app.port));
-    nginx = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+    nginx = await startNginx(dir, port, sampleNginxConfig(dir, port, app.port));
     base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      try {
-        await fetch(`${base}/health`);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
     django = new DjangoProject({ engine: 'sqlite', name: join(dir, 'var', 'django.sqlite3'), secretKey: DEMO_SECRET_KEY });
   }, 120_000);
 

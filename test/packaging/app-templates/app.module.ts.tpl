@@ -18,7 +18,12 @@ import { settings } from './settings{{ext}}';
     TypeOrmModule.forRoot({ ...settings().database, entities: djangoEntities() }),
     DjangoBridgeModule.forRootAsync({
       inject: [DataSource],
-      useFactory: (dataSource: DataSource) => ({ dataSource, secretKey: settings().secretKey, djangoVersion: settings().djangoVersion }),
+      useFactory: (dataSource: DataSource) => ({
+        dataSource,
+        secretKey: settings().secretKey,
+        djangoVersion: settings().djangoVersion,
+        simpleJwt: {}, // ecosystem-only
+      }),
     }),
     DjangoPassportModule, // passport-only
     TerminusModule, // ecosystem-only

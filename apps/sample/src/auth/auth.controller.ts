@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { CurrentUser, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoSessionGuard, type DjangoUser } from '@django-bridge/nest';
+import { CurrentUser, DjangoAuthGuard, DjangoAuthService, DjangoCsrfGuard, DjangoCsrfService, DjangoSessionGuard, type DjangoUser } from '@django-bridge/nest';
 import { UserViewService, type UserView } from './user-view.js';
 
 /** One answer for unknown users, inactive users and wrong passwords: nothing tells them apart. */
@@ -46,8 +46,9 @@ export class AuthController {
     await this.auth.logout(req);
   }
 
+  /** Who am I, by any credential the module accepts: the session cookie, a DRF token or a SimpleJWT access token. */
   @Get('me')
-  @UseGuards(DjangoSessionGuard)
+  @UseGuards(DjangoAuthGuard)
   async me(@CurrentUser() user: DjangoUser): Promise<UserView> {
     return await this.users.describe(user);
   }

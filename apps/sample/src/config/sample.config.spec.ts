@@ -40,7 +40,18 @@ describe('loadSampleConfig', () => {
       passwords: { hashers: undefined, workFactors: {}, upgrade: 'django' },
       databasePoolSize: null,
       workerHeader: false,
+      authentication: ['session', 'token', 'jwt'],
+      verifiedSessionCache: false,
     });
+  });
+
+  it('reads the credentials and the verified-session cache, refusing what it does not know', () => {
+    const config = loadSampleConfig({ DJANGO_AUTHENTICATION: ' JWT, session ', VERIFIED_SESSION_CACHE_TTL_MS: '5000', VERIFIED_SESSION_CACHE_MAX_ENTRIES: '20' });
+    expect([config.authentication, config.verifiedSessionCache]).toEqual([['jwt', 'session'], { ttl: 5000, maxEntries: 20 }]);
+    expect(() => loadSampleConfig({ DJANGO_AUTHENTICATION: 'session,kerberos' })).toThrow(/DJANGO_AUTHENTICATION/);
+    expect(() => loadSampleConfig({ DJANGO_AUTHENTICATION: 'token,token' })).toThrow(/twice/);
+    expect(() => loadSampleConfig({ VERIFIED_SESSION_CACHE_TTL_MS: '-1' })).toThrow(/VERIFIED_SESSION_CACHE_TTL_MS/);
+    expect(() => loadSampleConfig({ VERIFIED_SESSION_CACHE_MAX_ENTRIES: '0' })).toThrow(/VERIFIED_SESSION_CACHE_MAX_ENTRIES/);
   });
 
   it('reads DATABASE_POOL_SIZE and SAMPLE_WORKER_HEADER, refusing anything but their forms', () => {

@@ -43,7 +43,22 @@ export interface SampleConfig {
   databasePoolSize: number | null;
   /** SAMPLE_WORKER_HEADER: answer with X-Sample-Worker (the process id), for tests and benchmarks only. */
   workerHeader: boolean;
+  /**
+   * DJANGO_AUTHENTICATION: the credentials GET /api/me accepts, in order (DRF's
+   * DEFAULT_AUTHENTICATION_CLASSES); default "session,token,jwt". "token" needs DRF's authtoken
+   * app on the Django site, "jwt" SimpleJWT's token_blacklist app.
+   */
+  authentication: SampleCredential[];
+  /**
+   * VERIFIED_SESSION_CACHE_TTL_MS (0: off, the default) and VERIFIED_SESSION_CACHE_MAX_ENTRIES
+   * (default 10000): the bridge's verifiedSessionCache.
+   */
+  verifiedSessionCache: { ttl: number; maxEntries: number } | false;
 }
+
+/** The credentials the sample can accept (DJANGO_AUTHENTICATION). */
+export const SAMPLE_CREDENTIALS = ['session', 'token', 'jwt'] as const;
+export type SampleCredential = (typeof SAMPLE_CREDENTIALS)[number];
 
 /** The embedded SQLite files, relative to the working directory. */
 export const EMBEDDED_DJANGO_DATABASE_URL = 'sqlite:var/django.sqlite3';
@@ -114,6 +129,18 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const databasePoolSize = rawPool === undefined ? null : /^\d{1,4}$/.test(rawPool) && Number(rawPool) >= 1 ? Number(rawPool) : NaN;
   if (Number.isNaN(databasePoolSize)) throw new SampleConfigError('DATABASE_POOL_SIZE', `must be a whole number of connections (1-9999), not "${rawPool}"`);
 
+  const authentication = (text(env, 'DJANGO_AUTHENTICATION') ?? SAMPLE_CREDENTIALS.join(',')).split(',').map((c) => c.trim().toLowerCase());
+  const unknownCredential = authentication.find((c) => !(SAMPLE_CREDENTIALS as readonly string[]).includes(c));
+  if (unknownCredential !== undefined) throw new SampleConfigError('DJANGO_AUTHENTICATION', `"${unknownCredential}" is not one of ${SAMPLE_CREDENTIALS.join(', ')} (comma-separated)`);
+  if (new Set(authentication).size !== authentication.length) throw new SampleConfigError('DJANGO_AUTHENTICATION', 'names a credential twice');
+  const wholeNumber = (name: string, fallback: number, min: number): number => {
+    const raw = text(env, name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) throw new SampleConfigError(name, `must be a whole number of at least ${min}, not "${raw}"`);
+    return Number(raw);
+  };
+  const cacheTtl = wholeNumber('VERIFIED_SESSION_CACHE_TTL_MS', 0, 0);
+  const cacheEntries = wholeNumber('VERIFIED_SESSION_CACHE_MAX_ENTRIES', 10_000, 1);
   const rawWorkerHeader = (text(env, 'SAMPLE_WORKER_HEADER') ?? 'false').toLowerCase();
   if (!['true', 'false', '1', '0'].includes(rawWorkerHeader)) throw new SampleConfigError('SAMPLE_WORKER_HEADER', `must be "true" or "false", not "${rawWorkerHeader}"`);
 
@@ -138,5 +165,7 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     passwords,
     databasePoolSize,
     workerHeader: rawWorkerHeader === 'true' || rawWorkerHeader === '1',
+    authentication: authentication as SampleCredential[],
+    verifiedSessionCache: cacheTtl > 0 ? { ttl: cacheTtl, maxEntries: cacheEntries } : false,
   };
 }

@@ -13,9 +13,12 @@ async function existingTables(runner: QueryRunner): Promise<Set<string>> {
 }
 
 /**
- * Gives an empty database Django's schema for contenttypes, auth and sessions, exactly as the
- * given line's `migrate` would (same DDL, migration rows, content types and permissions), so that
- * Django later finds its migrations applied. A database that has the tables is left alone; one with
+ * Gives an empty database Django's schema for contenttypes, auth and sessions, and the tables of
+ * DRF's authtoken and SimpleJWT's token_blacklist beside them, exactly as the given line's
+ * `migrate` would with those apps installed (same DDL, migration rows, content types and
+ * permissions), so that Django later finds its migrations applied. A Django database without the
+ * two token apps keeps working for sessions; token and JWT requests there answer 503 until the
+ * site installs them. A database that has the tables is left alone; one with
  * only some of them is refused, since guessing which migrations ran could corrupt it; so is an
  * empty one for a line whose schema the sample does not bundle.
  */

@@ -66,7 +66,8 @@ export async function openSampleDatabases(config: SampleConfig): Promise<SampleD
       logging: false,
     } as DataSourceOptions);
     const router = new AppLabelRouter({
-      appLabels: ['auth', 'contenttypes', 'sessions'],
+      // DRF's tokens and SimpleJWT's blacklist point at auth_user: they live beside it.
+      appLabels: ['auth', 'contenttypes', 'sessions', 'authtoken', 'token_blacklist'],
       database: USERS_AND_SESSIONS,
       replicas: Object.keys(replicas),
       bypass: isAdminRequest,

@@ -1,4 +1,5 @@
 import { SerializationError } from '../errors.js';
+import { decimalText, resolveIntMaxStrDigits } from '../limits/int-max-str-digits.js';
 import { NaiveDateTime, PyDate } from '../serializers/pickle/python-datetime.js';
 import { PyFloat, PyTuple } from '../serializers/pickle/python-values.js';
 import { escapeString as escape, pythonFloatRepr } from '../serializers/python-json.js';
@@ -25,16 +26,16 @@ function dateTimeText(year: number, month: number, day: number, hour: number, mi
   return utc ? text + 'Z' : text;
 }
 
-function dumpKey(key: unknown): string {
+function dumpKey(key: unknown, digits: number): string {
   if (typeof key === 'string') return key;
   if (typeof key === 'number') return number(key);
-  if (typeof key === 'bigint') return String(key);
+  if (typeof key === 'bigint') return decimalText(key, digits);
   if (typeof key === 'boolean') return key ? 'true' : 'false';
   if (key === null) return 'null';
   throw new SerializationError(`keys must be str, int, float, bool or None, not ${typeof key}`);
 }
 
-function dump(value: unknown, open: Set<object>): string {
+function dump(value: unknown, open: Set<object>, digits: number): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -42,7 +43,8 @@ function dump(value: unknown, open: Set<object>): string {
     case 'number':
       return number(value);
     case 'bigint':
-      return String(value);
+      // Python's own limit on int-to-text: Django writing this int would raise ValueError too.
+      return decimalText(value, digits);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
@@ -61,19 +63,19 @@ function dump(value: unknown, open: Set<object>): string {
   if (open.has(obj)) throw new SerializationError('Circular reference detected');
   open.add(obj);
   try {
-    if (Array.isArray(obj) || obj instanceof PyTuple) return '[' + (Array.isArray(obj) ? obj : obj.items).map((v) => dump(v, open)).join(', ') + ']';
+    if (Array.isArray(obj) || obj instanceof PyTuple) return '[' + (Array.isArray(obj) ? obj : obj.items).map((v) => dump(v, open, digits)).join(', ') + ']';
     let entries: [unknown, unknown][];
     if (obj instanceof Map) entries = [...obj.entries()];
     else if (Object.getPrototypeOf(obj) === Object.prototype || Object.getPrototypeOf(obj) === null) entries = Object.entries(obj);
     else throw new SerializationError(`Object of type ${obj.constructor?.name ?? 'object'} is not JSON serializable`);
-    return '{' + entries.map(([k, v]) => `${escape(dumpKey(k))}: ${dump(v, open)}`).join(', ') + '}';
+    return '{' + entries.map(([k, v]) => `${escape(dumpKey(k, digits))}: ${dump(v, open, digits)}`).join(', ') + '}';
   } finally {
     open.delete(obj);
   }
 }
 
 /** The UTF-8 bytes django-redis's JSONSerializer stores (`json.dumps(...).encode()`; ASCII in fact). */
-export function djangoJsonDumps(value: unknown): Buffer {
+export function djangoJsonDumps(value: unknown, options: { intMaxStrDigits?: number } = {}): Buffer {
   // Lone surrogates are escaped as Python escapes them, so the text is always ASCII.
-  return Buffer.from(dump(value, new Set()), 'latin1');
+  return Buffer.from(dump(value, new Set(), resolveIntMaxStrDigits(options.intMaxStrDigits)), 'latin1');
 }

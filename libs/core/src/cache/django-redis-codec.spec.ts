@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { deflateSync } from 'node:zlib';
 import { ImproperlyConfigured, SerializationError } from '../errors.js';
+import { IntegerTooLong } from '../limits/limit-errors.js';
 import { NaiveDateTime, PyDate } from '../serializers/pickle/python-datetime.js';
 import { PyFloat, PyTuple } from '../serializers/pickle/python-values.js';
 import { djangoJsonDumps } from './django-json.js';
@@ -235,6 +236,16 @@ describe("DjangoJSONEncoder (json.dumps(value, cls=DjangoJSONEncoder), Django 5.
     ['map', new Map<unknown, unknown>([[1, 'a'], ['b', 2], [2.5, null], [null, 0], [false, 3]])],
   ] as const)('%s', (name, value) => {
     expect(djangoJsonDumps(value).toString('hex')).toBe(JSON_STORED[name]);
+  });
+
+  it("writes ints as Python does, up to sys.get_int_max_str_digits() digits (ValueError in Django beyond)", () => {
+    const long = 10n ** 4300n;
+    expect(() => djangoJsonDumps({ n: long })).toThrow(IntegerTooLong);
+    expect(() => djangoJsonDumps({ [String(long)]: 1, k: [long] }, { intMaxStrDigits: 0 })).not.toThrow();
+    expect(djangoJsonDumps([10n ** 4299n], { intMaxStrDigits: 4300 }).length).toBe(4302);
+    expect(() => djangoJsonDumps([10n ** 20n], { intMaxStrDigits: 640 })).not.toThrow();
+    const serializer = djangoRedisSerializer('json', { intMaxStrDigits: 640 });
+    expect(() => serializer.dumps([10n ** 700n])).toThrow(IntegerTooLong);
   });
 
   it('refuses bytes, sets, cycles and invalid dates', () => {

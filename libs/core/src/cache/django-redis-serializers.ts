@@ -52,7 +52,7 @@ function pickleSerializer(protocol: number, limits: UnpickleOptions): DjangoRedi
 /** `django_redis.serializers.json.JSONSerializer`: DjangoJSONEncoder out, `json.loads(bytes.decode())` in. */
 function jsonSerializer(maxSize: number, limits: DecodeLimits): DjangoRedisSerializer {
   return {
-    dumps: (value) => djangoJsonDumps(value),
+    dumps: (value) => djangoJsonDumps(value, { intMaxStrDigits: limits.intMaxStrDigits }),
     loads: (data) => {
       if (data.length > maxSize) throw new SerializationError(`JSON value is larger than ${maxSize} bytes`);
       let text: string;

@@ -1,5 +1,5 @@
 import { type DjangoVersion } from '../django-version.js';
-import { ImproperlyConfigured } from '../errors.js';
+import { ImproperlyConfigured, SessionNotLoaded } from '../errors.js';
 import { wallTimeToInstant } from '../time/time-zone.js';
 import { type SessionBackend, type SessionExpiry } from './session-backend.js';
 import { isValidSessionKey, MAX_SESSION_KEY_LENGTH, newSessionKey } from './session-key.js';
@@ -78,7 +78,7 @@ export class DjangoSession {
   private data(): Map<string, unknown> {
     this.accessed = true;
     if (!this.cache) {
-      if (this.sessionKey !== null) throw new Error('Session not loaded: await session.load() first');
+      if (this.sessionKey !== null) throw new SessionNotLoaded();
       this.cache = new Map();
     }
     return this.cache;

@@ -13,8 +13,9 @@ export interface CookieSignerOptions extends Omit<TimestampSignerOptions, 'salt'
 
 /**
  * `get_cookie_signer()`: the signer behind `response.set_signed_cookie` / `request.get_signed_cookie`.
- * Its keys are "django.http.cookies" + each secret. `get_signed_cookie(name, salt=s)` uses the
- * salt `name + s`, so pass `salt: name + s` to read or write such a cookie.
+ * Its keys are "django.http.cookies" + each secret. For `get_signed_cookie` / `set_signed_cookie`
+ * use signCookieValue / unsignCookieValue (./signed-cookie.ts): the salt they derive from the cookie
+ * name and salt changed with the fix for CVE-2026-6873 (5.2.15+).
  */
 export function getCookieSigner(options: CookieSignerOptions): TimestampSigner {
   const { key, fallbackKeys = [], salt = 'django.core.signing.get_cookie_signer', ...rest } = options;

@@ -7,12 +7,12 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { makePassword, PasswordHashers } from '@django-bridge/core';
 import { VerifiedSessionCache, resolveVerifiedSessionCache } from './verified-session-cache.js';
-import type { DjangoUser } from '../users/django-user.js';
+import { DjangoUser } from '../users/django-user.js';
 import { CHEAP_ITERATIONS, loginCookie, setCookies, startMemoryBridgeApp, type AdapterName, type MemoryBridgeApp } from '../../../../test/support/memory-bridge-app.js';
 import { RecordingSessionBackend } from '../../../../test/support/recording-session-backend.js';
 import { randomEnvSecret } from '../../../../test/support/random.js';
 
-const user = (id: number) => ({ id }) as unknown as DjangoUser;
+const user = (id: number) => new DjangoUser({ id, username: `u${id}`, isActive: true, isStaff: false, isSuperuser: false, lastLogin: null, fields: { email: `u${id}@example.com` } }, { password: `pbkdf2_sha256$1$salt$hash${id}` });
 
 describe('VerifiedSessionCache', () => {
   it('forgets an entry once its ttl (or a shorter session lifetime) has passed', () => {
@@ -29,6 +29,20 @@ describe('VerifiedSessionCache', () => {
     expect(cache.size).toBe(0);
     cache.set('c', user(3), 0);
     expect(cache.get('c')).toBeUndefined();
+  });
+
+  it('hands each hit its own copy: a change one request makes to its user reaches no other', () => {
+    const cache = new VerifiedSessionCache({ ttl: 60_000, maxEntries: 10 });
+    const verified = user(7);
+    cache.set('a', verified);
+    verified.fields.email = 'changed-by-the-first-request@example.com';
+    const first = cache.get('a')!;
+    first.isStaff = true;
+    (first.fields as Record<string, unknown>).email = 'changed-by-a-handler@example.com';
+    const second = cache.get('a')!;
+    expect(second).not.toBe(first);
+    expect([second.isStaff, second.fields.email]).toEqual([false, 'u7@example.com']);
+    expect(DjangoUser.passwordOf(second)).toBe('pbkdf2_sha256$1$salt$hash7');
   });
 
   it('keeps at most maxEntries, dropping the least recently used', () => {

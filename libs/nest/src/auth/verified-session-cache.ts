@@ -1,5 +1,5 @@
 import { ImproperlyConfigured } from '@django-bridge/core';
-import type { DjangoUser } from '../users/django-user.js';
+import { DjangoUser } from '../users/django-user.js';
 
 /**
  * The verifiedSessionCache option: for how long, and for how many sessions, a session whose user
@@ -36,14 +36,17 @@ export class VerifiedSessionCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The user a fresh entry holds for this session key, else undefined (an aged entry is dropped). */
+  /**
+   * A copy of the user a fresh entry holds for this session key, else undefined (an aged entry is
+   * dropped). Each hit gets its own copy, so a handler that changes its user changes no other request's.
+   */
   get(sessionKey: string): DjangoUser | undefined {
     const entry = this.entries.get(sessionKey);
     if (!entry) return undefined;
     this.entries.delete(sessionKey);
     if (entry.until <= this.now()) return undefined;
     this.entries.set(sessionKey, entry); // most recently used last
-    return entry.user;
+    return DjangoUser.copyOf(entry.user);
   }
 
   /** Remembers a verified session; `ttlCap` (ms) shortens the entry for a session that ends sooner. */
@@ -51,7 +54,8 @@ export class VerifiedSessionCache {
     const ttl = Math.min(this.options.ttl, ttlCap);
     if (!(ttl > 0)) return;
     this.entries.delete(sessionKey);
-    this.entries.set(sessionKey, { user, userId: String(user.id), until: this.now() + ttl });
+    // A snapshot: the request that verified the session may go on to change its own user object.
+    this.entries.set(sessionKey, { user: DjangoUser.copyOf(user), userId: String(user.id), until: this.now() + ttl });
     while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 

@@ -1,4 +1,5 @@
 import { parseCookieHeader, type DjangoSession } from '@django-bridge/core';
+import type { CredentialMatch } from '../auth/credentials/django-credential.js';
 import type { DjangoUser } from '../users/django-user.js';
 
 /** The transports the bridge authenticates. */
@@ -34,6 +35,8 @@ export class DjangoRequestContext {
   user: DjangoUser | null | undefined;
   /** The running or finished user lookup, so parallel resolvers of one request share one query. */
   userLookup: Promise<DjangoUser | null> | undefined;
+  /** The credential that proved the user (DjangoCredentials): which one, and its `auth`. */
+  credential: CredentialMatch | undefined;
   /** Where Set-Cookie goes (Express res, Fastify reply); none on a WebSocket. */
   response: object | undefined;
   /** Whether this request saved its session already (SESSION_SAVE_EVERY_REQUEST saves once). */

@@ -2,6 +2,7 @@ import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from
 import { Reflector } from '@nestjs/core';
 import type { CsrfCheckResult } from '@django-bridge/core';
 import { transportRequest, type TransportRequest } from '../context/execution-transport.js';
+import { DjangoRequestContext } from '../context/django-request-context.js';
 import { DjangoCsrfFailure } from '../errors/bridge-exceptions.js';
 import { refusal } from '../errors/refusal.js';
 import { DjangoCsrfService } from './django-csrf.service.js';
@@ -18,7 +19,8 @@ export const REASON_MUTATION_OVER_GET = 'GraphQL mutations must be sent with POS
  * csrfmiddlewaretoken field) matching the csrftoken cookie, and a trusted Origin/Referer; safe
  * methods pass. GraphQL: mutations are checked the same way and refused over GET; queries pass.
  * WebSocket: the handshake's Origin must be trusted. 403 with Django's reason otherwise; any other
- * context is refused. @CsrfExempt() routes pass.
+ * context is refused. @CsrfExempt() routes pass, and so do requests DjangoAuthGuard authenticated
+ * with a header credential (DRF token, JWT), as DRF exempts them.
  */
 @Injectable()
 export class DjangoCsrfGuard implements CanActivate {
@@ -45,9 +47,19 @@ export class DjangoCsrfGuard implements CanActivate {
 
   protected async check(target: TransportRequest): Promise<CsrfCheckResult> {
     if (target.transport === 'ws') return this.csrf.checkOrigin(target.request);
+    if (this.provenWithoutCookies(target.request)) return { ok: true };
     if (target.transport === 'graphql' && target.operation !== 'mutation' && target.operation !== undefined) return { ok: true };
     if (target.transport === 'graphql' && ((target.request as { method?: string }).method ?? 'GET').toUpperCase() === 'GET') return { ok: false, reason: REASON_MUTATION_OVER_GET };
     return this.csrf.check(target.request);
+  }
+
+  /**
+   * DRF checks CSRF inside SessionAuthentication only: a request whose user an earlier guard
+   * (DjangoAuthGuard) proved with a DRF token or a JWT carries an Authorization header, which no
+   * cross-site form or script can add, so it needs no CSRF token. Put DjangoAuthGuard first.
+   */
+  protected provenWithoutCookies(request: object): boolean {
+    return DjangoRequestContext.peek(request)?.credential?.csrfExempt === true;
   }
 
   protected onRejected(reason: string): never {

@@ -1,3 +1,4 @@
+import { guardPgClientErrors } from './pg-client-errors.js';
 import type { DataSource } from 'typeorm';
 
 /** How a statement was let through: as usual, as the one probe of a stalled database, or not at all. */
@@ -54,6 +55,10 @@ const breakers = new WeakMap<DataSource, StallBreaker>();
 /** The breaker of one DataSource (each alias stalls on its own). */
 export function stallOf(dataSource: DataSource): StallBreaker {
   let breaker = breakers.get(dataSource);
-  if (!breaker) breakers.set(dataSource, (breaker = new StallBreaker()));
+  if (!breaker) {
+    breakers.set(dataSource, (breaker = new StallBreaker()));
+    // The first statement the bridge sends on a DataSource: from here on its pools are the bridge's concern too.
+    if (dataSource.options?.type === 'postgres') guardPgClientErrors(dataSource);
+  }
   return breaker;
 }

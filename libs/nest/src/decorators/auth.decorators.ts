@@ -2,7 +2,8 @@ import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestj
 import type { DjangoSession } from '@django-bridge/core';
 import { DjangoRequestContext } from '../context/django-request-context.js';
 import { transportRequest } from '../context/execution-transport.js';
-import { IS_PUBLIC_KEY, LOADS_SESSION_KEY, OPTIONAL_AUTH_KEY, REQUIRED_GROUPS_KEY, REQUIRED_PERMISSIONS_KEY, STAFF_ONLY_KEY, SUPERUSER_ONLY_KEY } from '../django-bridge.constants.js';
+import { AUTHENTICATE_WITH_KEY, IS_PUBLIC_KEY, LOADS_SESSION_KEY, OPTIONAL_AUTH_KEY, REQUIRED_GROUPS_KEY, REQUIRED_PERMISSIONS_KEY, STAFF_ONLY_KEY, SUPERUSER_ONLY_KEY } from '../django-bridge.constants.js';
+import type { CredentialMatch } from '../auth/credentials/django-credential.js';
 import type { DjangoUser } from '../users/django-user.js';
 import { SocketStates } from '../websocket/socket-state.js';
 
@@ -18,6 +19,18 @@ export const RequireGroups = (...groups: string[]) => SetMetadata(REQUIRED_GROUP
 export const StaffOnly = () => SetMetadata(STAFF_ONLY_KEY, true);
 /** `is_superuser` users only. */
 export const SuperuserOnly = () => SetMetadata(SUPERUSER_ONLY_KEY, true);
+
+/**
+ * The credentials DjangoAuthGuard accepts on this route or class, in order (DRF's
+ * `authentication_classes`), instead of the module's `authentication` option.
+ */
+export const AuthenticateWith = (...credentials: string[]) => SetMetadata(AUTHENTICATE_WITH_KEY, credentials);
+
+/** DRF's `request.auth`: which credential proved the user and what it carried (token row, JWT claims), or null. */
+export const CurrentCredential = createParamDecorator((_: unknown, ctx: ExecutionContext): CredentialMatch | null => {
+  const target = transportRequest(ctx, 'CurrentCredential');
+  return DjangoRequestContext.peek(target.request)?.credential ?? null;
+});
 
 /** The user a guard found for this HTTP request, GraphQL operation or WebSocket message, or null. */
 export function currentUser(context: ExecutionContext): DjangoUser | null {

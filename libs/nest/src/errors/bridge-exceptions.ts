@@ -2,7 +2,13 @@ import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 
 /** No valid Django session (or credentials) on a route that needs a user: 401 / UNAUTHENTICATED. */
 export class DjangoNotAuthenticated extends UnauthorizedException {
-  constructor(message = 'Authentication credentials were not provided or are invalid') {
+  constructor(
+    message = 'Authentication credentials were not provided or are invalid',
+    /** The WWW-Authenticate value (DRF's authenticate_header: "Token", 'Bearer realm="api"'). */
+    readonly challenge?: string,
+    /** DRF's own error body (`detail`, SimpleJWT's `code` and `messages`), added to the bridge's answer. */
+    readonly drfBody?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }

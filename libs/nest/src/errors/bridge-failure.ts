@@ -16,6 +16,10 @@ export interface BridgeFailure {
   message: string;
   /** Seconds for a Retry-After header (a 503 that will likely pass on a later try). */
   retryAfter?: number;
+  /** A WWW-Authenticate header for a 401 (a token or JWT credential's scheme). */
+  challenge?: string;
+  /** Fields DRF clients read (`detail`, `code`, `messages`), answered beside the bridge's own. */
+  drfBody?: Record<string, unknown>;
 }
 
 /** Every error class the bridge maps; DjangoBridgeExceptionFilter catches exactly these. */
@@ -33,7 +37,7 @@ export function bridgeFailure(err: unknown): BridgeFailure | null {
   // Overload, not a login decision: never a 401 that would read as a wrong password.
   if (err instanceof PasswordHashingBusy) return { status: HttpStatus.SERVICE_UNAVAILABLE, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable', message: 'Too many logins at once; try again shortly', retryAfter: err.retryAfter };
   if (err instanceof SessionInterrupted) return { status: HttpStatus.BAD_REQUEST, code: 'BAD_REQUEST', error: 'Bad Request', message: err.message };
-  if (err instanceof DjangoNotAuthenticated) return { status: HttpStatus.UNAUTHORIZED, code: 'UNAUTHENTICATED', error: 'Unauthorized', message: err.message };
+  if (err instanceof DjangoNotAuthenticated) return { status: HttpStatus.UNAUTHORIZED, code: 'UNAUTHENTICATED', error: 'Unauthorized', message: err.message, ...(err.challenge ? { challenge: err.challenge, drfBody: { detail: err.message, ...err.drfBody } } : {}) };
   if (err instanceof DjangoPermissionDenied || err instanceof DjangoCsrfFailure) return { status: HttpStatus.FORBIDDEN, code: 'FORBIDDEN', error: 'Forbidden', message: err.message };
   // The developer's explanation goes to the log (reportBridgeFailure); the client learns only the refusal.
   if (err instanceof DjangoUnsupportedContext) return { status: HttpStatus.FORBIDDEN, code: 'FORBIDDEN', error: 'Forbidden', message: `This transport is not supported (${err.contextType.split(' ', 1)[0]})` };

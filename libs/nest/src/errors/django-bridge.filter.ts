@@ -44,7 +44,8 @@ export class DjangoBridgeExceptionFilter implements ExceptionFilter {
     return this.commit(host, failure).then(() => {
       if (adapter.isHeadersSent?.(response)) return undefined;
       if (failure.retryAfter !== undefined) adapter.setHeader(response, 'Retry-After', String(failure.retryAfter));
-      adapter.reply(response, { statusCode: failure.status, message: failure.message, error: failure.error }, failure.status);
+      if (failure.challenge) adapter.setHeader(response, 'WWW-Authenticate', failure.challenge);
+      adapter.reply(response, { ...failure.drfBody, statusCode: failure.status, message: failure.message, error: failure.error }, failure.status);
       return undefined;
     });
   }

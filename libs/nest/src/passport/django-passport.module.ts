@@ -2,8 +2,10 @@ import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common'
 import { DjangoBasicStrategy } from './django-basic.strategy.js';
 import { DjangoPasswordStrategy } from './django-password.strategy.js';
 import { DjangoSessionStrategy } from './django-session.strategy.js';
+import { DjangoTokenStrategy } from './django-token.strategy.js';
+import { DjangoJwtStrategy } from './django-jwt.strategy.js';
 
-const STRATEGIES = [DjangoSessionStrategy, DjangoPasswordStrategy, DjangoBasicStrategy];
+const STRATEGIES = [DjangoSessionStrategy, DjangoPasswordStrategy, DjangoBasicStrategy, DjangoTokenStrategy, DjangoJwtStrategy];
 
 export interface DjangoPassportModuleOptions {
   /**
@@ -15,7 +17,7 @@ export interface DjangoPassportModuleOptions {
 }
 
 /**
- * The Passport strategies "django-session", "django-password" and "django-basic", for
+ * The Passport strategies "django-session", "django-password", "django-basic", "django-token" and "django-jwt", for
  * `AuthGuard('django-…')` from @nestjs/passport. Kept out of DjangoBridgeModule so that only apps
  * that use Passport need @nestjs/passport and passport-custom (each app brings the @nestjs/passport
  * of its own Nest line). Import it next to DjangoBridgeModule, which is global by default; with

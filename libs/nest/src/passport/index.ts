@@ -3,4 +3,6 @@ export { DjangoPassportModule, type DjangoPassportModuleOptions } from './django
 export { DjangoSessionStrategy } from './django-session.strategy.js';
 export { DjangoPasswordStrategy } from './django-password.strategy.js';
 export { DjangoBasicStrategy } from './django-basic.strategy.js';
+export { DjangoJwtStrategy } from './django-jwt.strategy.js';
+export { DjangoTokenStrategy } from './django-token.strategy.js';
 export { parseBasicAuthorization } from '../auth/basic-authorization.js';

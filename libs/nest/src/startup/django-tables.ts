@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ResolvedBridgeOptions } from '../django-bridge.options.js';
 import { DJANGO_MODELS, type DjangoModelRef } from '../routing/django-model.js';
+import { DRF_TOKEN_MODEL } from '../drf-token/typeorm-drf-token.store.js';
 
 /** A table of Django's that the bridge reads, with the columns it selects and who needs it. */
 export interface DjangoTable {
@@ -38,6 +39,9 @@ export function requiredTables(o: ResolvedBridgeOptions): DjangoTable[] {
       read('auth_group_permissions', ['group_id', 'permission_id']);
       read('django_content_type', ['id', 'app_label']);
     }
+  }
+  if (o.authentication.includes('token') && !o.drfToken.store) {
+    tables.push({ model: DRF_TOKEN_MODEL, table: o.drfToken.table, columns: ['key', 'created', 'user_id'], neededBy: "authentication 'token' (rest_framework.authtoken)", written: true });
   }
   return tables;
 }

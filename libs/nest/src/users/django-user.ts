@@ -49,6 +49,12 @@ export class DjangoUser implements DjangoUserInit {
     secrets.set(this, { password: hidden.password, columns: { ...hidden.columns } });
   }
 
+  /** An independent copy, secrets included: what one request changes on it, another never sees. */
+  static copyOf(user: DjangoUser): DjangoUser {
+    const hidden = secrets.get(user) ?? { password: '' };
+    return new DjangoUser({ ...user.toJSON(), lastLogin: user.lastLogin ? new Date(user.lastLogin.getTime()) : null, fields: structuredClone(user.fields) }, { password: hidden.password, columns: structuredClone(hidden.columns) });
+  }
+
   /** The user's encoded password hash (for the bridge's own checks; not part of the object). */
   static passwordOf(user: DjangoUser): string {
     return secrets.get(user)?.password ?? '';

@@ -30,6 +30,22 @@ session serializer or hasher list.
   DJANGO_REDIS_SERIALIZER     pickle (default) | json | msgpack: django-redis's OPTIONS SERIALIZER
   DJANGO_REDIS_COMPRESSOR     none (default) | zlib: django-redis's OPTIONS COMPRESSOR
   Every cache gets 2-second connect and socket timeouts, so a dead cache fails a call instead of hanging it.
+  DJANGO_PASSWORD_RESET_TIMEOUT  PASSWORD_RESET_TIMEOUT in seconds (default Django's, 259200)
+
+Django REST framework (rest_framework, rest_framework.authtoken) and SimpleJWT with its blacklist app
+are installed on every line (Debian's python3-djangorestframework and -simplejwt of the line's suite).
+SIMPLE_JWT comes from these (unset: SimpleJWT's own default):
+  DJANGO_JWT_ALGORITHM         HS256 | HS384 | HS512 | RS256 ... | ES256 ...
+  DJANGO_JWT_SIGNING_KEY       default SECRET_KEY; PEM text for RS/ES
+  DJANGO_JWT_VERIFYING_KEY     PEM public key for RS/ES
+  DJANGO_JWT_AUDIENCE, DJANGO_JWT_ISSUER
+  DJANGO_JWT_LEEWAY            seconds
+  DJANGO_JWT_ACCESS_LIFETIME, DJANGO_JWT_REFRESH_LIFETIME   seconds
+  DJANGO_JWT_ROTATE_REFRESH_TOKENS, DJANGO_JWT_BLACKLIST_AFTER_ROTATION, DJANGO_JWT_UPDATE_LAST_LOGIN  true | false
+  DJANGO_JWT_USER_ID_FIELD, DJANGO_JWT_USER_ID_CLAIM
+  DJANGO_JWT_AUTH_HEADER_TYPES comma-separated (default Bearer)
+  DJANGO_JWT_TOKEN_TYPE_CLAIM, DJANGO_JWT_JTI_CLAIM
+  DJANGO_JWT_CHECK_REVOKE_TOKEN true | false, DJANGO_JWT_REVOKE_TOKEN_CLAIM  (SimpleJWT 5.3+; refused on 3.2's 5.2.2)
 
 The same project runs on every Django line the suite installs (3.2, 4.2, 5.2, 6.1). What a line
 lacks is not silently dropped: it is listed in BRIDGE_REFUSED, and bridge_cli.py refuses to run a
@@ -90,6 +106,9 @@ INSTALLED_APPS = [
     'django.contrib.contenttypes',
     'django.contrib.sessions',
     'notes',
+    'rest_framework',
+    'rest_framework.authtoken',
+    'rest_framework_simplejwt.token_blacklist',
 ]
 
 MIDDLEWARE = [
@@ -261,6 +280,56 @@ else:
             'or django.core.cache.backends.memcached.PyMemcacheCache, not %r' % _CACHE_BACKEND
         )
     CACHES = {'default': _cache}
+
+if env('DJANGO_PASSWORD_RESET_TIMEOUT') is not None:
+    PASSWORD_RESET_TIMEOUT = int(env('DJANGO_PASSWORD_RESET_TIMEOUT'))
+
+# DRF answers JSON only: the project has no templates for the browsable API.
+REST_FRAMEWORK = {'DEFAULT_RENDERER_CLASSES': ['rest_framework.renderers.JSONRenderer']}
+
+SIMPLE_JWT = {}
+for _name, _setting, _kind in (
+    ('ALGORITHM', 'ALGORITHM', str),
+    ('SIGNING_KEY', 'SIGNING_KEY', str),
+    ('VERIFYING_KEY', 'VERIFYING_KEY', str),
+    ('AUDIENCE', 'AUDIENCE', str),
+    ('ISSUER', 'ISSUER', str),
+    ('LEEWAY', 'LEEWAY', int),
+    ('ACCESS_LIFETIME', 'ACCESS_TOKEN_LIFETIME', 'seconds'),
+    ('REFRESH_LIFETIME', 'REFRESH_TOKEN_LIFETIME', 'seconds'),
+    ('ROTATE_REFRESH_TOKENS', 'ROTATE_REFRESH_TOKENS', bool),
+    ('BLACKLIST_AFTER_ROTATION', 'BLACKLIST_AFTER_ROTATION', bool),
+    ('UPDATE_LAST_LOGIN', 'UPDATE_LAST_LOGIN', bool),
+    ('USER_ID_FIELD', 'USER_ID_FIELD', str),
+    ('USER_ID_CLAIM', 'USER_ID_CLAIM', str),
+    ('AUTH_HEADER_TYPES', 'AUTH_HEADER_TYPES', list),
+    ('TOKEN_TYPE_CLAIM', 'TOKEN_TYPE_CLAIM', str),
+    ('JTI_CLAIM', 'JTI_CLAIM', str),
+    ('CHECK_REVOKE_TOKEN', 'CHECK_REVOKE_TOKEN', bool),
+    ('REVOKE_TOKEN_CLAIM', 'REVOKE_TOKEN_CLAIM', str),
+):
+    _var = 'DJANGO_JWT_' + _name
+    if env(_var) is None:
+        continue
+    if _kind is bool:
+        SIMPLE_JWT[_setting] = env_bool(_var, False)
+    elif _kind is int:
+        SIMPLE_JWT[_setting] = int(env(_var))
+    elif _kind == 'seconds':
+        from datetime import timedelta
+
+        SIMPLE_JWT[_setting] = timedelta(seconds=int(env(_var)))
+    elif _kind is list:
+        SIMPLE_JWT[_setting] = tuple(env_list(_var))
+    else:
+        SIMPLE_JWT[_setting] = env(_var)
+if 'CHECK_REVOKE_TOKEN' in SIMPLE_JWT or 'REVOKE_TOKEN_CLAIM' in SIMPLE_JWT:
+    from importlib.metadata import version as _dist_version
+
+    # Revocation on password change came in SimpleJWT 5.3; 3.2's Debian package is 5.2.2.
+    _simplejwt = _dist_version('djangorestframework-simplejwt')
+    if tuple(int(part) for part in _simplejwt.split('.')[:2]) < (5, 3):
+        BRIDGE_REFUSED.append('DJANGO_JWT_CHECK_REVOKE_TOKEN: SimpleJWT %s has no CHECK_REVOKE_TOKEN (5.3+)' % _simplejwt)
 
 LANGUAGE_CODE = 'en-us'
 TIME_ZONE = env('DJANGO_TIME_ZONE', 'UTC')

@@ -63,8 +63,68 @@ export const DJANGO_4_2_SCHEMA: DjangoLineSchema = {
         "0012_alter_user_first_name_max_length"
       ],
       [
+        "authtoken",
+        "0001_initial"
+      ],
+      [
+        "authtoken",
+        "0002_auto_20160226_1747"
+      ],
+      [
+        "authtoken",
+        "0003_tokenproxy"
+      ],
+      [
+        "authtoken",
+        "0004_alter_tokenproxy_options"
+      ],
+      [
         "sessions",
         "0001_initial"
+      ],
+      [
+        "token_blacklist",
+        "0001_initial"
+      ],
+      [
+        "token_blacklist",
+        "0002_outstandingtoken_jti_hex"
+      ],
+      [
+        "token_blacklist",
+        "0003_auto_20171017_2007"
+      ],
+      [
+        "token_blacklist",
+        "0004_auto_20171017_2013"
+      ],
+      [
+        "token_blacklist",
+        "0005_remove_outstandingtoken_jti"
+      ],
+      [
+        "token_blacklist",
+        "0006_auto_20171017_2113"
+      ],
+      [
+        "token_blacklist",
+        "0007_auto_20171017_2214"
+      ],
+      [
+        "token_blacklist",
+        "0008_migrate_to_bigautofield"
+      ],
+      [
+        "token_blacklist",
+        "0010_fix_migrate_to_bigautofield"
+      ],
+      [
+        "token_blacklist",
+        "0011_linearizes_history"
+      ],
+      [
+        "token_blacklist",
+        "0012_alter_outstandingtoken_user"
       ]
     ],
     "contentTypes": [
@@ -91,6 +151,22 @@ export const DJANGO_4_2_SCHEMA: DjangoLineSchema = {
       [
         "notes",
         "note"
+      ],
+      [
+        "authtoken",
+        "token"
+      ],
+      [
+        "authtoken",
+        "tokenproxy"
+      ],
+      [
+        "token_blacklist",
+        "blacklistedtoken"
+      ],
+      [
+        "token_blacklist",
+        "outstandingtoken"
       ]
     ],
     "permissions": [
@@ -237,6 +313,102 @@ export const DJANGO_4_2_SCHEMA: DjangoLineSchema = {
         "note",
         "view_note",
         "Can view note"
+      ],
+      [
+        "authtoken",
+        "token",
+        "add_token",
+        "Can add Token"
+      ],
+      [
+        "authtoken",
+        "token",
+        "change_token",
+        "Can change Token"
+      ],
+      [
+        "authtoken",
+        "token",
+        "delete_token",
+        "Can delete Token"
+      ],
+      [
+        "authtoken",
+        "token",
+        "view_token",
+        "Can view Token"
+      ],
+      [
+        "authtoken",
+        "tokenproxy",
+        "add_tokenproxy",
+        "Can add Token"
+      ],
+      [
+        "authtoken",
+        "tokenproxy",
+        "change_tokenproxy",
+        "Can change Token"
+      ],
+      [
+        "authtoken",
+        "tokenproxy",
+        "delete_tokenproxy",
+        "Can delete Token"
+      ],
+      [
+        "authtoken",
+        "tokenproxy",
+        "view_tokenproxy",
+        "Can view Token"
+      ],
+      [
+        "token_blacklist",
+        "blacklistedtoken",
+        "add_blacklistedtoken",
+        "Can add blacklisted token"
+      ],
+      [
+        "token_blacklist",
+        "blacklistedtoken",
+        "change_blacklistedtoken",
+        "Can change blacklisted token"
+      ],
+      [
+        "token_blacklist",
+        "blacklistedtoken",
+        "delete_blacklistedtoken",
+        "Can delete blacklisted token"
+      ],
+      [
+        "token_blacklist",
+        "blacklistedtoken",
+        "view_blacklistedtoken",
+        "Can view blacklisted token"
+      ],
+      [
+        "token_blacklist",
+        "outstandingtoken",
+        "add_outstandingtoken",
+        "Can add outstanding token"
+      ],
+      [
+        "token_blacklist",
+        "outstandingtoken",
+        "change_outstandingtoken",
+        "Can change outstanding token"
+      ],
+      [
+        "token_blacklist",
+        "outstandingtoken",
+        "delete_outstandingtoken",
+        "Can delete outstanding token"
+      ],
+      [
+        "token_blacklist",
+        "outstandingtoken",
+        "view_outstandingtoken",
+        "Can view outstanding token"
       ]
     ]
   },
@@ -302,7 +474,11 @@ export const DJANGO_4_2_SCHEMA: DjangoLineSchema = {
         "DROP TABLE \"auth_user\"",
         "ALTER TABLE \"new__auth_user\" RENAME TO \"auth_user\"",
         "CREATE TABLE \"django_session\" (\"session_key\" varchar(40) NOT NULL PRIMARY KEY, \"session_data\" text NOT NULL, \"expire_date\" datetime NOT NULL)",
-        "CREATE INDEX \"django_session_expire_date_a5c62663\" ON \"django_session\" (\"expire_date\")"
+        "CREATE INDEX \"django_session_expire_date_a5c62663\" ON \"django_session\" (\"expire_date\")",
+        "CREATE TABLE \"authtoken_token\" (\"key\" varchar(40) NOT NULL PRIMARY KEY, \"user_id\" integer NOT NULL UNIQUE REFERENCES \"auth_user\" (\"id\") DEFERRABLE INITIALLY DEFERRED, \"created\" datetime NOT NULL)",
+        "CREATE TABLE \"token_blacklist_outstandingtoken\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"user_id\" integer NULL REFERENCES \"auth_user\" (\"id\") DEFERRABLE INITIALLY DEFERRED, \"jti\" varchar(255) NOT NULL UNIQUE, \"token\" text NOT NULL, \"created_at\" datetime NULL, \"expires_at\" datetime NOT NULL)",
+        "CREATE TABLE \"token_blacklist_blacklistedtoken\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"token_id\" bigint NOT NULL UNIQUE REFERENCES \"token_blacklist_outstandingtoken\" (\"id\") DEFERRABLE INITIALLY DEFERRED, \"blacklisted_at\" datetime NOT NULL)",
+        "CREATE INDEX \"token_blacklist_outstandingtoken_user_id_83bc629a\" ON \"token_blacklist_outstandingtoken\" (\"user_id\")"
       ]
     },
     "mysql": {
@@ -339,7 +515,13 @@ export const DJANGO_4_2_SCHEMA: DjangoLineSchema = {
         "ALTER TABLE `auth_group` MODIFY `name` varchar(150) NOT NULL",
         "ALTER TABLE `auth_user` MODIFY `first_name` varchar(150) NOT NULL",
         "CREATE TABLE `django_session` (`session_key` varchar(40) NOT NULL PRIMARY KEY, `session_data` longtext NOT NULL, `expire_date` datetime(6) NOT NULL)",
-        "CREATE INDEX `django_session_expire_date_a5c62663` ON `django_session` (`expire_date`)"
+        "CREATE INDEX `django_session_expire_date_a5c62663` ON `django_session` (`expire_date`)",
+        "CREATE TABLE `authtoken_token` (`key` varchar(40) NOT NULL PRIMARY KEY, `user_id` integer NOT NULL UNIQUE, `created` datetime(6) NOT NULL)",
+        "CREATE TABLE `token_blacklist_outstandingtoken` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `user_id` integer NULL, `jti` varchar(255) NOT NULL UNIQUE, `token` longtext NOT NULL, `created_at` datetime(6) NULL, `expires_at` datetime(6) NOT NULL)",
+        "CREATE TABLE `token_blacklist_blacklistedtoken` (`id` bigint AUTO_INCREMENT NOT NULL PRIMARY KEY, `token_id` bigint NOT NULL UNIQUE, `blacklisted_at` datetime(6) NOT NULL)",
+        "ALTER TABLE `authtoken_token` ADD CONSTRAINT `authtoken_token_user_id_35299eff_fk_auth_user_id` FOREIGN KEY (`user_id`) REFERENCES `auth_user` (`id`)",
+        "ALTER TABLE `token_blacklist_outstandingtoken` ADD CONSTRAINT `token_blacklist_outs_user_id_83bc629a_fk_auth_user` FOREIGN KEY (`user_id`) REFERENCES `auth_user` (`id`)",
+        "ALTER TABLE `token_blacklist_blacklistedtoken` ADD CONSTRAINT `token_blacklist_blac_token_id_3cc7fe56_fk_token_bla` FOREIGN KEY (`token_id`) REFERENCES `token_blacklist_outstandingtoken` (`id`)"
       ]
     },
     "postgres": {
@@ -386,7 +568,16 @@ export const DJANGO_4_2_SCHEMA: DjangoLineSchema = {
         "ALTER TABLE \"auth_user\" ALTER COLUMN \"first_name\" TYPE varchar(150)",
         "CREATE TABLE \"django_session\" (\"session_key\" varchar(40) NOT NULL PRIMARY KEY, \"session_data\" text NOT NULL, \"expire_date\" timestamp with time zone NOT NULL)",
         "CREATE INDEX \"django_session_session_key_c0390e0f_like\" ON \"django_session\" (\"session_key\" varchar_pattern_ops)",
-        "CREATE INDEX \"django_session_expire_date_a5c62663\" ON \"django_session\" (\"expire_date\")"
+        "CREATE INDEX \"django_session_expire_date_a5c62663\" ON \"django_session\" (\"expire_date\")",
+        "CREATE TABLE \"authtoken_token\" (\"key\" varchar(40) NOT NULL PRIMARY KEY, \"user_id\" integer NOT NULL UNIQUE, \"created\" timestamp with time zone NOT NULL)",
+        "CREATE TABLE \"token_blacklist_outstandingtoken\" (\"id\" bigint NOT NULL PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY, \"user_id\" integer NULL, \"jti\" varchar(255) NOT NULL UNIQUE, \"token\" text NOT NULL, \"created_at\" timestamp with time zone NULL, \"expires_at\" timestamp with time zone NOT NULL)",
+        "CREATE TABLE \"token_blacklist_blacklistedtoken\" (\"id\" bigint NOT NULL PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY, \"token_id\" bigint NOT NULL UNIQUE, \"blacklisted_at\" timestamp with time zone NOT NULL)",
+        "ALTER TABLE \"authtoken_token\" ADD CONSTRAINT \"authtoken_token_user_id_35299eff_fk_auth_user_id\" FOREIGN KEY (\"user_id\") REFERENCES \"auth_user\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+        "CREATE INDEX \"authtoken_token_key_10f0b77e_like\" ON \"authtoken_token\" (\"key\" varchar_pattern_ops)",
+        "ALTER TABLE \"token_blacklist_outstandingtoken\" ADD CONSTRAINT \"token_blacklist_outs_user_id_83bc629a_fk_auth_user\" FOREIGN KEY (\"user_id\") REFERENCES \"auth_user\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+        "CREATE INDEX \"token_blacklist_outstandingtoken_user_id_83bc629a\" ON \"token_blacklist_outstandingtoken\" (\"user_id\")",
+        "CREATE INDEX \"token_blacklist_outstandingtoken_jti_28cb9931_like\" ON \"token_blacklist_outstandingtoken\" (\"jti\" varchar_pattern_ops)",
+        "ALTER TABLE \"token_blacklist_blacklistedtoken\" ADD CONSTRAINT \"token_blacklist_blac_token_id_3cc7fe56_fk_token_bla\" FOREIGN KEY (\"token_id\") REFERENCES \"token_blacklist_outstandingtoken\" (\"id\") DEFERRABLE INITIALLY DEFERRED"
       ]
     }
   }
